@@ -1,0 +1,12 @@
+//! Pure domain logic of Agent Arbitrage (see `shared/spec/DOMAIN.md`).
+pub mod condition;
+pub mod keepa;
+pub mod money;
+pub mod time;
+pub mod config;
+pub mod fees;
+pub mod sales;
+mod statistics;
+#[doc(hidden)]
+pub mod fixtures;
+pub mod ingest;
