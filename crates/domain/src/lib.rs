@@ -10,3 +10,4 @@ mod statistics;
 #[doc(hidden)]
 pub mod fixtures;
 pub mod ingest;
+pub mod list_at;

@@ -1,0 +1,45 @@
+//! Response helpers shared by the app's HTTP components, so every endpoint speaks the same JSON:
+//! success bodies are serialized structs, failures are `{"error": "…"}` with the right status.
+
+use serde::Serialize;
+use spin_sdk::http::Response;
+
+/// A JSON response with `status`.
+pub fn json<T: Serialize + ?Sized>(status: u16, body: &T) -> Response {
+    match serde_json::to_vec(body) {
+        Ok(bytes) => Response::builder()
+            .status(status)
+            .header("content-type", "application/json")
+            .header("cache-control", "no-store")
+            .body(bytes)
+            .build(),
+        Err(_) => error(500, "response could not be serialized"),
+    }
+}
+
+/// `{"error": message}` with `status`.
+pub fn error(status: u16, message: impl Into<String>) -> Response {
+    #[derive(Serialize)]
+    struct ErrorBody {
+        error: String,
+    }
+    let body = serde_json::to_vec(&ErrorBody { error: message.into() }).unwrap_or_default();
+    Response::builder()
+        .status(status)
+        .header("content-type", "application/json")
+        .header("cache-control", "no-store")
+        .body(body)
+        .build()
+}
+
+/// The 404 for a path no endpoint owns.
+pub fn no_such_endpoint(path: &str) -> Response {
+    error(404, format!("no API endpoint at {path}"))
+}
+
+/// The 405 for a known path with the wrong method.
+pub fn method_not_allowed(allowed: &str) -> Response {
+    let mut response = error(405, format!("method not allowed; use {allowed}"));
+    response.set_header("allow", allowed);
+    response
+}

@@ -1,0 +1,164 @@
+//! `runtime` — runs this project's Spin application locally, the way `spin up` would.
+//!
+//! `runtime up` migrates the database, loads `spin.toml`, and serves its HTTP and cron triggers;
+//! `runtime migrate` only applies the migrations (the step to run before real `spin up`).
+
+mod app;
+mod bindings;
+mod engine;
+mod key_value;
+mod manifest;
+mod migrate;
+mod outbound_http;
+mod routes;
+mod runtime_config;
+mod sqlite;
+mod trigger_cron;
+mod trigger_http;
+mod variables;
+
+use anyhow::{Context, Result};
+use clap::{Args, Parser, Subcommand};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+#[derive(Parser)]
+#[command(name = "runtime", version, about = "Local Spin-compatible runtime for this app")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Migrate, then serve the app's HTTP and cron triggers.
+    Up(UpArgs),
+    /// Apply pending migrations to the `default` database and exit.
+    Migrate(StoreArgs),
+}
+
+#[derive(Args)]
+struct StoreArgs {
+    /// The application manifest.
+    #[arg(short = 'f', long = "from", default_value = "spin.toml")]
+    manifest: PathBuf,
+    /// Directory for the default SQLite and key-value files and the compile cache (like Spin's `.spin`).
+    #[arg(long, default_value = ".spin")]
+    state_dir: PathBuf,
+    /// Spin runtime-config.toml (store locations, `block_networks`).
+    #[arg(long)]
+    runtime_config_file: Option<PathBuf>,
+    /// Migrations directory (default: `migrations` next to the manifest).
+    #[arg(long)]
+    migrations: Option<PathBuf>,
+}
+
+#[derive(Args)]
+struct UpArgs {
+    #[command(flatten)]
+    store: StoreArgs,
+    /// Address to serve on; port 0 picks a free port (printed on start-up).
+    #[arg(long, default_value = "127.0.0.1:3000")]
+    listen: String,
+    /// Time limit for one request, including streaming the response body.
+    #[arg(long, default_value_t = 60)]
+    request_timeout_secs: u64,
+    /// Largest request body accepted.
+    #[arg(long, default_value_t = 10 * 1024 * 1024)]
+    max_body_bytes: usize,
+    /// Concurrent component instances the pooling allocator has room for.
+    #[arg(long, default_value_t = 2500)]
+    max_instances: u32,
+    /// Largest linear memory of one instance, in MiB.
+    #[arg(long, default_value_t = 128)]
+    max_instance_memory_mib: usize,
+    /// Fire every cron component once at start-up, then follow the schedule.
+    #[arg(long)]
+    cron_at_start: bool,
+    /// Time limit for one cron run.
+    #[arg(long, default_value_t = 600)]
+    cron_timeout_secs: u64,
+    /// Seconds in-flight requests get to finish after SIGINT/SIGTERM.
+    #[arg(long, default_value_t = 30)]
+    shutdown_grace_secs: u64,
+}
+
+fn main() -> Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,wasmtime_wasi_http=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match Cli::parse().command {
+        Command::Up(args) => up(args),
+        Command::Migrate(args) => {
+            let runtime = tokio::runtime::Runtime::new()?;
+            let version = runtime.block_on(migrate(&args))?;
+            println!("database migrated to version {version}");
+            Ok(())
+        }
+    }
+}
+
+async fn migrate(args: &StoreArgs) -> Result<i64> {
+    let database = app::default_database_path(&args.state_dir, args.runtime_config_file.as_deref())?;
+    let migrations = args.migrations.clone().unwrap_or_else(|| manifest_dir(&args.manifest).join("migrations"));
+    migrate::run(&database, &migrations).await
+}
+
+fn manifest_dir(manifest: &Path) -> PathBuf {
+    manifest.parent().map(Path::to_path_buf).unwrap_or_default()
+}
+
+fn up(args: UpArgs) -> Result<()> {
+    let started = Instant::now();
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let listener = runtime
+        .block_on(tokio::net::TcpListener::bind(&args.listen))
+        .with_context(|| format!("cannot listen on {}", args.listen))?;
+    let address = listener.local_addr()?;
+    std::fs::create_dir_all(&args.store.state_dir)?;
+    runtime.block_on(migrate(&args.store))?;
+    let app = Arc::new(app::App::load(&app::LoadOptions {
+        manifest: args.store.manifest.clone(),
+        state_dir: args.store.state_dir.clone(),
+        runtime_config_file: args.store.runtime_config_file.clone(),
+        pool_sizes: engine::PoolSizes {
+            instances: args.max_instances,
+            max_memory_bytes: args.max_instance_memory_mib << 20,
+        },
+        self_authority: address.to_string(),
+    })?);
+    engine::start_epoch_ticker(&app.engine);
+    let (stop_cron, cron_stopped) = tokio::sync::watch::channel(false);
+    let cron_options = trigger_cron::CronOptions {
+        run_at_start: args.cron_at_start,
+        run_timeout: Duration::from_secs(args.cron_timeout_secs),
+    };
+    let cron_thread = trigger_cron::start(app.clone(), cron_options, cron_stopped);
+    let limits = trigger_http::HttpLimits {
+        request_timeout: Duration::from_secs(args.request_timeout_secs),
+        max_body_bytes: args.max_body_bytes,
+        shutdown_grace: Duration::from_secs(args.shutdown_grace_secs),
+    };
+    println!("listening on http://{address}");
+    tracing::info!(app = %app.name, %address, startup_ms = started.elapsed().as_millis() as u64, "serving");
+    runtime.block_on(trigger_http::serve(app, listener, limits, shutdown_signal()))?;
+    let _ = stop_cron.send(true);
+    let _ = cron_thread.join();
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Resolves on SIGINT or SIGTERM.
+async fn shutdown_signal() {
+    let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        .expect("installing the SIGTERM handler");
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = terminate.recv() => {}
+    }
+}

@@ -1,0 +1,109 @@
+//! The `fermyon:spin/sqlite` host functions the guest calls.
+
+use super::{Connection, ConnectionPool};
+use crate::bindings::spin::fermyon::spin::sqlite::{self, Error, QueryResult, RowResult, Value};
+use crate::engine::InstanceState;
+use anyhow::Result;
+use rusqlite::types::ValueRef;
+use std::sync::Arc;
+use wasmtime::component::Resource;
+
+impl sqlite::Host for InstanceState {}
+
+impl sqlite::HostConnection for InstanceState {
+    async fn open(&mut self, database: String) -> Result<Result<Resource<Connection>, Error>> {
+        if !self.sqlite.allowed.iter().any(|label| *label == database) {
+            return Ok(Err(Error::AccessDenied));
+        }
+        let Some(pool) = self.sqlite.databases.pool(&database).cloned() else {
+            return Ok(Err(Error::NoSuchDatabase));
+        };
+        let opened = tokio::task::spawn_blocking({
+            let pool = pool.clone();
+            move || pool.take()
+        })
+        .await?;
+        let connection = match opened {
+            Ok(connection) => connection,
+            Err(error) => return Ok(Err(Error::Io(error.to_string()))),
+        };
+        let resource = self.table().push(Connection { inner: Some(connection), pool })?;
+        Ok(Ok(resource))
+    }
+
+    async fn execute(
+        &mut self,
+        connection: Resource<Connection>,
+        statement: String,
+        parameters: Vec<Value>,
+    ) -> Result<Result<QueryResult, Error>> {
+        let entry = self.table().get_mut(&connection)?;
+        let Some(inner) = entry.inner.take() else {
+            return Ok(Err(Error::InvalidConnection));
+        };
+        let pool: Arc<ConnectionPool> = entry.pool.clone();
+        let (inner, result) =
+            tokio::task::spawn_blocking(move || {
+                let result = run_statement(&inner, &statement, parameters);
+                (inner, result)
+            })
+            .await?;
+        match self.table().get_mut(&connection) {
+            Ok(entry) => entry.inner = Some(inner),
+            Err(_) => pool.give_back(inner),
+        }
+        Ok(result.map_err(to_guest_error))
+    }
+
+    async fn drop(&mut self, connection: Resource<Connection>) -> Result<()> {
+        self.table().delete(connection)?;
+        Ok(())
+    }
+}
+
+fn run_statement(
+    connection: &rusqlite::Connection,
+    statement: &str,
+    parameters: Vec<Value>,
+) -> rusqlite::Result<QueryResult> {
+    let mut prepared = connection.prepare_cached(statement)?;
+    let columns: Vec<String> = prepared.column_names().into_iter().map(str::to_string).collect();
+    let parameters: Vec<rusqlite::types::Value> = parameters.into_iter().map(to_sql_value).collect();
+    let mut rows = prepared.query(rusqlite::params_from_iter(parameters))?;
+    let mut results = Vec::new();
+    while let Some(row) = rows.next()? {
+        let values = (0..columns.len())
+            .map(|index| row.get_ref(index).map(from_sql_value))
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        results.push(RowResult { values });
+    }
+    Ok(QueryResult { columns, rows: results })
+}
+
+fn to_sql_value(value: Value) -> rusqlite::types::Value {
+    use rusqlite::types::Value as Sql;
+    match value {
+        Value::Integer(i) => Sql::Integer(i),
+        Value::Real(r) => Sql::Real(r),
+        Value::Text(t) => Sql::Text(t),
+        Value::Blob(b) => Sql::Blob(b),
+        Value::Null => Sql::Null,
+    }
+}
+
+fn from_sql_value(value: ValueRef<'_>) -> Value {
+    match value {
+        ValueRef::Null => Value::Null,
+        ValueRef::Integer(i) => Value::Integer(i),
+        ValueRef::Real(r) => Value::Real(r),
+        ValueRef::Text(t) => Value::Text(String::from_utf8_lossy(t).into_owned()),
+        ValueRef::Blob(b) => Value::Blob(b.to_vec()),
+    }
+}
+
+fn to_guest_error(error: rusqlite::Error) -> Error {
+    match error.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::DiskFull) => Error::DatabaseFull,
+        _ => Error::Io(error.to_string()),
+    }
+}

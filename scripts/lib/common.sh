@@ -1,0 +1,37 @@
+# Shared by the scripts: repository root, idempotent installs, build helpers.
+# Sourced, not executed.
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
+
+# Installs what a fresh machine of this kind lacks; does nothing (and needs no network) otherwise.
+ensure_toolchain() {
+    if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-wasip2; then
+        echo "setup: adding the wasm32-wasip2 target" >&2
+        rustup target add wasm32-wasip2
+    fi
+}
+
+# Installs Debian packages that are missing (names given as arguments).
+ensure_apt_packages() {
+    local missing=()
+    for package in "$@"; do
+        dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+    done
+    if [ "${#missing[@]}" -gt 0 ]; then
+        echo "setup: installing ${missing[*]}" >&2
+        local sudo=""
+        [ "$(id -u)" -eq 0 ] || sudo="sudo"
+        $sudo apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+    fi
+}
+
+# The cargo packages of every directory under $1 (one crate per directory, named as it).
+packages_under() {
+    local args=()
+    for dir in "$ROOT/$1"/*/; do
+        [ -f "$dir/Cargo.toml" ] && args+=("-p" "$(basename "$dir")")
+    done
+    echo "${args[@]}"
+}
