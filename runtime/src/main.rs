@@ -91,22 +91,35 @@ fn main() -> Result<()> {
                 .unwrap_or_else(|_| "info,wasmtime_wasi_http=warn".into()),
         )
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()) && std::env::var_os("NO_COLOR").is_none())
         .init();
     match Cli::parse().command {
         Command::Up(args) => up(args),
         Command::Migrate(args) => {
             let runtime = tokio::runtime::Runtime::new()?;
-            let version = runtime.block_on(migrate(&args))?;
-            println!("database migrated to version {version}");
+            match runtime.block_on(migrate(&args))? {
+                Some(version) => println!("database migrated to version {version}"),
+                None => println!("no migrations directory; nothing to do"),
+            }
             Ok(())
         }
     }
 }
 
-async fn migrate(args: &StoreArgs) -> Result<i64> {
+/// Applies the migrations; an app without a `migrations` directory (and no `--migrations`) has none.
+async fn migrate(args: &StoreArgs) -> Result<Option<i64>> {
     let database = app::default_database_path(&args.state_dir, args.runtime_config_file.as_deref())?;
-    let migrations = args.migrations.clone().unwrap_or_else(|| manifest_dir(&args.manifest).join("migrations"));
-    migrate::run(&database, &migrations).await
+    let migrations = match &args.migrations {
+        Some(dir) => dir.clone(),
+        None => {
+            let beside_manifest = manifest_dir(&args.manifest).join("migrations");
+            if !beside_manifest.is_dir() {
+                return Ok(None);
+            }
+            beside_manifest
+        }
+    };
+    migrate::run(&database, &migrations).await.map(Some)
 }
 
 fn manifest_dir(manifest: &Path) -> PathBuf {

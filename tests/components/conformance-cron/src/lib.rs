@@ -7,7 +7,6 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 wit_bindgen::generate!({ path: "../../../wit/cron", world: "spin-cron" });
 
-use fermyon::spin_cron::cron_types::{Error, Metadata};
 
 const RUN_MILLIS: u64 = 1500;
 

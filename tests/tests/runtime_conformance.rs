@@ -1,0 +1,277 @@
+//! Conformance of the local runtime with Spin's behaviour, through the test components in
+//! `tests/components` and the manifests in `tests/conformance`.
+
+use integration_tests::{MockReply, MockServer, RuntimeProcess, RuntimeProcessBuilder};
+use serde_json::json;
+use std::time::{Duration, Instant};
+
+const MANIFEST: &str = "tests/conformance/spin.toml";
+
+fn probe() -> RuntimeProcessBuilder {
+    RuntimeProcessBuilder::new(MANIFEST).variable("required_one", "s3cret")
+}
+
+fn start() -> RuntimeProcess {
+    probe().start()
+}
+
+#[test]
+fn most_specific_route_wins_and_spin_headers_are_set() {
+    let app = start();
+    let client = app.client();
+    let cases = [
+        ("/routing/exact", "/routing/exact", ""),
+        ("/routing/abc/item", "/routing/:id/item", ""),
+        ("/routing/x/y", "/routing/...", "/x/y"),
+        ("/routing", "/routing/...", ""),
+        ("/elsewhere/deep", "/...", "/elsewhere/deep"),
+    ];
+    for (path, route, path_info) in cases {
+        let reply = client.get(path).json();
+        let headers = &reply["headers"];
+        assert_eq!(headers["spin-matched-route"], route, "{path}");
+        assert_eq!(headers["spin-raw-component-route"], route, "{path}");
+        assert_eq!(headers["spin-path-info"], path_info, "{path}");
+    }
+    let reply = client.get("/routing/x/y?q=1").json();
+    let headers = &reply["headers"];
+    assert_eq!(headers["spin-full-url"], format!("{}/routing/x/y?q=1", app.base_url));
+    assert_eq!(headers["spin-component-route"], "/routing");
+    assert_eq!(headers["spin-base-path"], "/");
+    assert!(headers["spin-client-addr"].as_str().unwrap().starts_with("127.0.0.1:"));
+    let reply = client.get("/routing/abc/item").json();
+    assert_eq!(reply["headers"]["spin-path-match-id"], "abc");
+}
+
+#[test]
+fn clients_cannot_spoof_spin_headers() {
+    let app = start();
+    let reply = app
+        .client()
+        .with_header("spin-matched-route", "/forged")
+        .with_header("spin-client-addr", "6.6.6.6:1")
+        .get("/routing/exact")
+        .json();
+    assert_eq!(reply["headers"]["spin-matched-route"], "/routing/exact");
+    assert_ne!(reply["headers"]["spin-client-addr"], "6.6.6.6:1");
+}
+
+#[test]
+fn sqlite_round_trips_every_value_type_through_parameters() {
+    let app = start();
+    let reply = app.client().post("/ops/sqlite", "héllo 'quoted'", "text/plain").json();
+    assert_eq!(reply["columns"], json!(["i", "r", "t", "b", "n"]));
+    assert_eq!(
+        reply["rows"],
+        json!([[{"integer": -9_007_199_254_740_993_i64}, {"real": 2.5}, {"text": "héllo 'quoted'"}, {"blob": [0, 1, 255]}, null]])
+    );
+}
+
+#[test]
+fn each_open_is_its_own_connection_and_abandoned_transactions_roll_back() {
+    let app = start();
+    let client = app.client();
+    let abandoned = {
+        let client = client.clone();
+        std::thread::spawn(move || client.get("/ops/sqlite-tx?value=abandoned&sleep_ms=800").json())
+    };
+    std::thread::sleep(Duration::from_millis(200));
+    let committed = client.get("/ops/sqlite-tx?value=committed&commit=1").json();
+    let abandoned = abandoned.join().unwrap();
+    assert_eq!(abandoned["count_inside"], json!({"integer": 1}), "{abandoned}");
+    assert_eq!(committed["count_inside"], json!({"integer": 1}), "{committed}");
+    let rows: Vec<String> = app
+        .database()
+        .prepare("SELECT v FROM tx_probe")
+        .unwrap()
+        .query_map([], |row| row.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(rows, vec!["committed"]);
+}
+
+#[test]
+fn key_value_get_set_delete_exists_keys() {
+    let app = start();
+    let client = app.client();
+    let put = |key: &str, value: &str| client.request("PUT", &format!("/ops/kv/value/{key}"), Some(value.as_bytes()), &[]);
+    assert_eq!(put("alpha", "1").json(), json!({"set": "alpha"}));
+    put("beta", "two");
+    assert_eq!(client.get("/ops/kv/value/beta").json(), json!({"value": "two"}));
+    assert_eq!(client.get("/ops/kv/exists/alpha").json(), json!({"exists": true}));
+    assert_eq!(client.get("/ops/kv/keys").json(), json!({"keys": ["alpha", "beta"]}));
+    client.request("DELETE", "/ops/kv/value/alpha", None, &[]);
+    assert_eq!(client.get("/ops/kv/exists/alpha").json(), json!({"exists": false}));
+    assert_eq!(client.get("/ops/kv/value/alpha").json(), json!({"value": null}));
+    assert_eq!(client.get("/ops/kv/keys").json(), json!({"keys": ["beta"]}));
+}
+
+#[test]
+fn variables_follow_spin_precedence_and_scoping() {
+    let app = probe().variable("overridden", "from-env").start();
+    let client = app.client();
+    assert_eq!(client.get("/ops/variable/greeting").json(), json!({"value": "hello"}));
+    assert_eq!(client.get("/ops/variable/combined").json(), json!({"value": "hello-from-env"}));
+    assert_eq!(client.get("/ops/variable/secret").json(), json!({"value": "s3cret"}));
+    assert_eq!(client.get("/ops/variable/literal").json(), json!({"value": "fixed"}));
+    let undeclared = client.get("/ops/variable/overridden").json();
+    assert!(undeclared["error"].as_str().unwrap().contains("Undefined"), "{undeclared}");
+    let invalid = client.get("/ops/variable/Bad").json();
+    assert!(invalid["error"].as_str().unwrap().contains("InvalidName"), "{invalid}");
+}
+
+#[test]
+fn missing_required_variable_stops_start_up() {
+    let error = RuntimeProcessBuilder::new(MANIFEST).try_start().err().expect("must not start");
+    assert!(error.contains("required_one"), "{error}");
+    assert!(error.contains("SPIN_VARIABLE_REQUIRED_ONE"), "{error}");
+}
+
+#[test]
+fn invalid_manifest_names_the_field_and_component() {
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = dir.path().join("spin.toml");
+    let text = std::fs::read_to_string(integration_tests::repo_root().join(MANIFEST))
+        .unwrap()
+        .replace("key_value_stores = [\"default\"]", "key_value_store = [\"default\"]");
+    std::fs::write(&manifest, text).unwrap();
+    let error = RuntimeProcessBuilder::new(manifest.to_str().unwrap())
+        .variable("required_one", "x")
+        .try_start()
+        .err()
+        .expect("must not start");
+    assert!(error.contains("component `probe`"), "{error}");
+    assert!(error.contains("key_value_store"), "{error}");
+}
+
+#[test]
+fn outbound_http_only_to_allowed_hosts() {
+    let allowed = MockServer::start(|_| MockReply::raw(200, "text/plain", b"upstream says hi".to_vec()));
+    let other = MockServer::start(|_| MockReply::raw(200, "text/plain", b"must not be reached".to_vec()));
+    let app = probe().variable("upstream_port", &allowed.address.port().to_string()).start();
+    let client = app.client();
+    let reply = client.get(&format!("/ops/outbound?url={}/hello", allowed.url())).json();
+    assert_eq!(reply, json!({"status": 200, "body": "upstream says hi"}));
+    let denied = client.get(&format!("/ops/outbound?url={}/hello", other.url())).json();
+    assert!(denied["error"].as_str().unwrap().contains("HttpRequestDenied"), "{denied}");
+    assert_eq!(other.request_count(), 0);
+}
+
+#[test]
+fn block_networks_applies_at_connect_time() {
+    let upstream = MockServer::start(|_| MockReply::raw(200, "text/plain", b"private".to_vec()));
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("runtime-config.toml");
+    std::fs::write(&config, "[outbound_networking]\nblock_networks = [\"private\"]\n").unwrap();
+    let app = probe()
+        .variable("upstream_port", &upstream.address.port().to_string())
+        .arg("--runtime-config-file")
+        .arg(config.to_str().unwrap())
+        .start();
+    let reply = app.client().get(&format!("/ops/outbound?url={}/x", upstream.url())).json();
+    assert!(reply["error"].as_str().unwrap().contains("DestinationIpProhibited"), "{reply}");
+    assert_eq!(upstream.request_count(), 0);
+}
+
+#[test]
+fn undeclared_stores_are_access_denied() {
+    let app = start();
+    let reply = app.client().get("/ops/undeclared").json();
+    assert_eq!(reply, json!({"key_value": "Error::AccessDenied", "sqlite": "Error::AccessDenied"}));
+}
+
+#[test]
+fn request_time_limit_returns_500_without_hurting_other_requests() {
+    let app = probe().arg("--request-timeout-secs").arg("2").start();
+    let client = app.client();
+    let started = Instant::now();
+    assert_eq!(client.get("/ops/busy").status, 500);
+    assert!(started.elapsed() < Duration::from_secs(5), "took {:?}", started.elapsed());
+    let started = Instant::now();
+    assert_eq!(client.get("/ops/sleep?ms=10000").status, 500);
+    assert!(started.elapsed() < Duration::from_secs(5), "took {:?}", started.elapsed());
+    assert_eq!(client.get("/routing/exact").status, 200);
+}
+
+#[test]
+fn busy_guest_does_not_block_other_requests() {
+    let app = probe().arg("--request-timeout-secs").arg("3").start();
+    let busy = {
+        let client = app.client();
+        std::thread::spawn(move || client.get("/ops/busy").status)
+    };
+    std::thread::sleep(Duration::from_millis(300));
+    let started = Instant::now();
+    assert_eq!(app.client().get("/routing/exact").status, 200);
+    assert!(started.elapsed() < Duration::from_secs(1), "took {:?}", started.elapsed());
+    assert_eq!(busy.join().unwrap(), 500);
+}
+
+#[test]
+fn trapping_component_returns_500_and_next_request_works() {
+    let app = start();
+    let client = app.client();
+    assert_eq!(client.get("/ops/trap").status, 500);
+    assert_eq!(client.get("/routing/exact").status, 200);
+}
+
+#[test]
+fn request_body_size_is_limited() {
+    let app = probe().arg("--max-body-bytes").arg("1000").start();
+    let client = app.client();
+    assert_eq!(client.post("/ops/body-length", &"x".repeat(999), "text/plain").json(), json!({"length": 999}));
+    assert_eq!(client.post("/ops/body-length", &"x".repeat(2000), "text/plain").status, 413);
+}
+
+#[test]
+fn sigterm_lets_in_flight_requests_finish() {
+    let app = start();
+    let slow = {
+        let client = app.client();
+        std::thread::spawn(move || client.get("/ops/sleep?ms=1500"))
+    };
+    std::thread::sleep(Duration::from_millis(400));
+    let status = app.stop();
+    let reply = slow.join().unwrap();
+    assert_eq!(reply.status, 200);
+    assert!(status.success(), "{status:?}");
+}
+
+#[test]
+fn compiled_components_are_cached_across_restarts() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = probe().state_dir(dir.path()).start();
+    first.stop();
+    let cached: Vec<_> = std::fs::read_dir(dir.path().join("cache"))
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|e| e == "cwasm"))
+        .collect();
+    assert_eq!(cached.len(), 1, "{cached:?}");
+    let written = std::fs::metadata(&cached[0]).unwrap().modified().unwrap();
+    let second = probe().state_dir(dir.path()).start();
+    assert_eq!(second.client().get("/routing/exact").status, 200);
+    assert_eq!(std::fs::metadata(&cached[0]).unwrap().modified().unwrap(), written);
+}
+
+#[test]
+fn cron_fires_on_schedule_and_never_overlaps() {
+    let app = RuntimeProcessBuilder::new("tests/conformance/cron.toml").start();
+    std::thread::sleep(Duration::from_secs(7));
+    let runs: Vec<(i64, i64, i64)> = app
+        .database()
+        .prepare("SELECT scheduled, started_ms, ended_ms FROM cron_runs ORDER BY started_ms")
+        .unwrap()
+        .query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert!(runs.len() >= 3, "only {} runs: {runs:?}\n{}", runs.len(), app.log());
+    for pair in runs.windows(2) {
+        let ((scheduled_a, _, ended_a), (scheduled_b, started_b, _)) = (pair[0], pair[1]);
+        assert!(started_b >= ended_a, "runs overlap: {pair:?}");
+        assert!(scheduled_b > scheduled_a, "schedule did not advance: {pair:?}");
+    }
+    assert!(app.log().contains("cron"), "no cron log line:\n{}", app.log());
+}
