@@ -111,10 +111,7 @@ mod tests {
     use super::*;
 
     fn decls() -> BTreeMap<String, VariableDecl> {
-        let mut decls = BTreeMap::new();
-        decls.insert("base".into(), VariableDecl { default: Some("http://x".into()), ..Default::default() });
-        decls.insert("key".into(), VariableDecl { required: true, secret: true, ..Default::default() });
-        decls
+        toml::from_str("base = { default = \"http://x\" }\nkey = { required = true, secret = true }").unwrap()
     }
 
     #[test]
