@@ -1,19 +1,29 @@
-//! Pure domain logic of Agent Arbitrage (see `shared/spec/DOMAIN.md`).
+//! Pure domain logic of Agent Arbitrage (formulas from `shared/spec/DOMAIN.md`): no I/O, no
+//! clock, no Spin SDK, so it runs natively and inside wasm32-wasip2 components alike and every
+//! rule is unit-tested. The Spin components are thin adapters over it.
+//!
+//! Flow of the ingest job: [`keepa`] parses responses → [`ingest`] decides what Keepa calls to
+//! make and when → [`analysis::analyze`] turns a product with history into the stored deal
+//! figures (using [`sales`], [`list_at`], [`averages`], [`trend`], [`seasonality`], [`trust`],
+//! [`buy_offer`]) → [`history`] keeps a compact chart. The deals API computes the per-user
+//! money figures with [`fees`], whose module doc is the SQL contract.
+
+pub mod analysis;
+pub mod averages;
+pub mod buy_offer;
 pub mod condition;
-pub mod keepa;
-pub mod money;
-pub mod time;
 pub mod config;
 pub mod fees;
-pub mod sales;
-mod statistics;
 #[doc(hidden)]
 pub mod fixtures;
+pub mod history;
 pub mod ingest;
+pub mod keepa;
 pub mod list_at;
-pub mod averages;
-pub mod trust;
-pub mod trend;
+pub mod money;
+pub mod sales;
 pub mod seasonality;
-pub mod buy_offer;
-pub mod analysis;
+mod statistics;
+pub mod time;
+pub mod trend;
+pub mod trust;

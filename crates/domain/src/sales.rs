@@ -60,7 +60,7 @@ pub fn infer_sales(product: &Product, now: UnixSeconds, config: &AnalysisConfig)
         .collect();
     drops.sort_by_key(|&(at, _)| at);
 
-    let rank_timeline = RankTimeline::new(&ranks);
+    let mut rank_timeline = RankTimeline::new(&ranks);
     let confirmed: Vec<SaleEvent> = drops
         .iter()
         .filter(|(at, _)| rank_timeline.confirms_sale_at(*at, config))
@@ -85,8 +85,10 @@ pub fn sales_rescue_eligible(sales: &InferredSales, current_rank: Option<i64>, c
 }
 
 fn observations(points: &[HistoryPoint], window_start: UnixSeconds) -> Vec<Observation> {
-    let first = points.partition_point(|point| point.at < window_start);
-    points[first..].iter().filter_map(|point| Some(Observation { at: point.at, value: point.value? })).collect()
+    let inside = &points[points.partition_point(|point| point.at < window_start)..];
+    let mut observations = Vec::with_capacity(inside.len());
+    observations.extend(inside.iter().filter_map(|point| Some(Observation { at: point.at, value: point.value? })));
+    observations
 }
 
 /// Every point lower than the point before it is one drop (§4.3 step 3).
@@ -95,32 +97,42 @@ fn offer_drops(counts: &[Observation], offer_class: OfferClass) -> impl Iterator
 }
 
 /// The rank series with, for each point, the index of the next point at or after it whose rank
-/// improved on its predecessor: "is there an improvement in [t, t + 240 h]?" is then one binary
-/// search instead of a scan per drop.
+/// improved on its predecessor, and a cursor: drops are visited in time order, so "is there an
+/// improvement in [t, t + 240 h]?" costs one lookup and a short cursor step per drop instead of a
+/// scan — the bulk of the time of [`infer_sales`] on three years of history.
 struct RankTimeline<'a> {
     ranks: &'a [Observation],
-    next_improvement: Vec<Option<usize>>,
+    next_improvement: Vec<u32>,
+    /// Index of the first rank point at or after the last time asked about.
+    cursor: usize,
 }
+
+/// `next_improvement` entry for "no improvement after this point".
+const NO_IMPROVEMENT: u32 = u32::MAX;
 
 impl<'a> RankTimeline<'a> {
     fn new(ranks: &'a [Observation]) -> Self {
-        let mut next_improvement = vec![None; ranks.len() + 1];
+        let mut next_improvement = vec![NO_IMPROVEMENT; ranks.len() + 1];
         for index in (1..ranks.len()).rev() {
             next_improvement[index] =
-                if ranks[index].value < ranks[index - 1].value { Some(index) } else { next_improvement[index + 1] };
+                if ranks[index].value < ranks[index - 1].value { index as u32 } else { next_improvement[index + 1] };
         }
-        RankTimeline { ranks, next_improvement }
+        RankTimeline { ranks, next_improvement, cursor: 0 }
     }
 
     /// §4.3 step 5: a rank improvement at a point in `[t, t + inference_window]` (a point at
     /// exactly t counts: Keepa crawls offers and rank together), else the sparse look-ahead:
     /// the first rank after t within `look_ahead` is better than the last rank at or before t.
-    fn confirms_sale_at(&self, t: UnixSeconds, config: &AnalysisConfig) -> bool {
-        let first_at_or_after = self.ranks.partition_point(|rank| rank.at < t);
-        if self.next_improvement[first_at_or_after].is_some_and(|index| self.ranks[index].at <= t + config.inference_window) {
+    /// Calls must come in non-decreasing `t`.
+    fn confirms_sale_at(&mut self, t: UnixSeconds, config: &AnalysisConfig) -> bool {
+        while self.cursor < self.ranks.len() && self.ranks[self.cursor].at < t {
+            self.cursor += 1;
+        }
+        let next = self.next_improvement[self.cursor];
+        if next != NO_IMPROVEMENT && self.ranks[next as usize].at <= t + config.inference_window {
             return true;
         }
-        let first_after = self.ranks.partition_point(|rank| rank.at <= t);
+        let first_after = self.cursor + self.ranks[self.cursor..].iter().take_while(|rank| rank.at <= t).count();
         match (first_after.checked_sub(1).map(|index| self.ranks[index]), self.ranks.get(first_after)) {
             (Some(before), Some(after)) => after.at <= t + config.look_ahead && after.value < before.value,
             _ => false,

@@ -30,7 +30,7 @@ pub struct OfferQuote {
 impl Offer {
     pub(super) fn from_wire(raw: wire::Offer, field: &str) -> Result<Offer, KeepaError> {
         let offer_csv = raw.offer_csv.unwrap_or_default();
-        if offer_csv.len() % 3 != 0 {
+        if !offer_csv.len().is_multiple_of(3) {
             return Err(KeepaError::invalid(
                 format!("{field}.offerCSV"),
                 format!("length {} is not a multiple of 3 (time, price, shipping)", offer_csv.len()),

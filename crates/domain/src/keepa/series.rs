@@ -54,7 +54,7 @@ pub struct HistoryPoint {
 /// array in errors (e.g. `products[0].csv[3]`).
 pub(super) fn decode_series(index: usize, raw: &[i64], field: &str) -> Result<Vec<HistoryPoint>, KeepaError> {
     let stride = if has_shipping(index) { 3 } else { 2 };
-    if raw.len() % stride != 0 {
+    if !raw.len().is_multiple_of(stride) {
         return Err(KeepaError::invalid(
             field,
             format!("length {} is not a multiple of {stride} (time, value{})", raw.len(), if stride == 3 { ", shipping" } else { "" }),
