@@ -12,7 +12,7 @@ use crate::sqlite::Databases;
 use crate::variables::{AppVariables, ComponentVariables};
 use anyhow::{Context, Result};
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use wasmtime::Engine;
 use wasmtime::component::InstancePre;
@@ -144,10 +144,4 @@ fn component_context(id: &str, manifest: &Manifest, variables: &AppVariables) ->
     let outbound = OutboundPolicy::parse(&allowed_hosts)
         .with_context(|| format!("component `{id}`: field `allowed_outbound_hosts`"))?;
     ComponentContext::new(id, decl, manifest, component_variables, outbound)
-}
-
-/// The SQLite file behind the `default` database, for migrations and backups.
-pub fn default_database_path(state_dir: &Path, runtime_config_file: Option<&Path>) -> Result<PathBuf> {
-    let config = RuntimeConfig::load(state_dir, runtime_config_file)?;
-    Ok(config.sqlite_databases["default"].clone())
 }

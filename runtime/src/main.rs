@@ -4,10 +4,12 @@
 //! `runtime migrate` only applies the migrations (the step to run before real `spin up`).
 
 mod app;
+mod backup;
 mod bindings;
 mod engine;
 mod key_value;
 mod manifest;
+mod metrics;
 mod migrate;
 mod outbound_http;
 mod routes;
@@ -36,6 +38,18 @@ enum Command {
     Up(UpArgs),
     /// Apply pending migrations to the `default` database and exit.
     Migrate(StoreArgs),
+    /// Write a consistent backup of the database and key-value store (works while the app serves).
+    Backup(BackupArgs),
+    /// Replace the database and key-value store with a backup (refused while the app is up).
+    Restore(BackupArgs),
+}
+
+#[derive(Args)]
+struct BackupArgs {
+    /// The backup file.
+    file: PathBuf,
+    #[command(flatten)]
+    store: StoreArgs,
 }
 
 #[derive(Args)]
@@ -82,6 +96,9 @@ struct UpArgs {
     /// Seconds in-flight requests get to finish after SIGINT/SIGTERM.
     #[arg(long, default_value_t = 30)]
     shutdown_grace_secs: u64,
+    /// Serve Prometheus metrics at http://ADDR/metrics (off unless given; keep it off the public port).
+    #[arg(long)]
+    metrics_listen: Option<String>,
 }
 
 fn main() -> Result<()> {
@@ -103,12 +120,31 @@ fn main() -> Result<()> {
             }
             Ok(())
         }
+        Command::Backup(args) => {
+            let (database, key_value) = store_files(&args.store)?;
+            backup::backup(&database, &key_value, &args.file)?;
+            println!("backup written to {}", args.file.display());
+            Ok(())
+        }
+        Command::Restore(args) => {
+            let _lock = backup::StateLock::acquire(&args.store.state_dir)?;
+            let (database, key_value) = store_files(&args.store)?;
+            backup::restore(&args.file, &database, &key_value)?;
+            println!("restored {} into {}", args.file.display(), args.store.state_dir.display());
+            Ok(())
+        }
     }
+}
+
+/// The files behind SQLite `default` and key-value `default`.
+fn store_files(args: &StoreArgs) -> Result<(PathBuf, PathBuf)> {
+    let config = runtime_config::RuntimeConfig::load(&args.state_dir, args.runtime_config_file.as_deref())?;
+    Ok((config.sqlite_databases["default"].clone(), config.key_value_stores["default"].clone()))
 }
 
 /// Applies the migrations; an app without a `migrations` directory (and no `--migrations`) has none.
 async fn migrate(args: &StoreArgs) -> Result<Option<i64>> {
-    let database = app::default_database_path(&args.state_dir, args.runtime_config_file.as_deref())?;
+    let (database, _) = store_files(args)?;
     let migrations = match &args.migrations {
         Some(dir) => dir.clone(),
         None => {
@@ -133,7 +169,7 @@ fn up(args: UpArgs) -> Result<()> {
         .block_on(tokio::net::TcpListener::bind(&args.listen))
         .with_context(|| format!("cannot listen on {}", args.listen))?;
     let address = listener.local_addr()?;
-    std::fs::create_dir_all(&args.store.state_dir)?;
+    let _lock = backup::StateLock::acquire(&args.store.state_dir)?;
     runtime.block_on(migrate(&args.store))?;
     let app = Arc::new(app::App::load(&app::LoadOptions {
         manifest: args.store.manifest.clone(),
@@ -146,6 +182,14 @@ fn up(args: UpArgs) -> Result<()> {
         self_authority: address.to_string(),
     })?);
     engine::start_epoch_ticker(&app.engine);
+    if let Some(listen) = args.metrics_listen.clone() {
+        let state_dir = args.store.state_dir.clone();
+        runtime.spawn(async move {
+            if let Err(error) = metrics::serve(&listen, state_dir).await {
+                tracing::error!(error = format!("{error:#}"), "metrics endpoint failed");
+            }
+        });
+    }
     let (stop_cron, cron_stopped) = tokio::sync::watch::channel(false);
     let cron_options = trigger_cron::CronOptions {
         run_at_start: args.cron_at_start,

@@ -9,6 +9,7 @@
 use crate::app::{App, CronJob};
 use crate::bindings::cron::fermyon::spin_cron::cron_types::{Error as CronError, Metadata};
 use crate::engine::{self, InstanceState};
+use crate::metrics;
 use anyhow::Result;
 use chrono::Utc;
 use std::sync::Arc;
@@ -87,6 +88,7 @@ async fn run_schedule(app: Arc<App>, job: Arc<CronJob>, options: CronOptions, mu
 async fn run_once(app: &App, job: &CronJob, timestamp: i64, timeout: Duration) {
     let started = Instant::now();
     let outcome = invoke(app, job, timestamp, timeout).await;
+    metrics::record_cron_run(&job.context.id, outcome.is_ok(), started.elapsed());
     let duration_ms = format!("{:.1}", started.elapsed().as_secs_f64() * 1000.0);
     match outcome {
         Ok(()) => tracing::info!(target: "cron", component = %job.context.id, duration_ms, outcome = "ok"),

@@ -8,6 +8,7 @@
 
 use crate::app::{App, HttpComponent};
 use crate::engine::{self, InstanceState};
+use crate::metrics;
 use anyhow::Result;
 use bytes::Bytes;
 use http::{HeaderValue, Request, Response, StatusCode};
@@ -120,6 +121,7 @@ async fn handle(
         }
     };
     log_request(&method, &path, &route, &component.context.id, response.status(), started);
+    metrics::record_request(&component.context.id, &route, response.status().as_u16(), started.elapsed());
     response
 }
 

@@ -17,6 +17,16 @@ pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ has a parent").to_path_buf()
 }
 
+/// A `runtime` command (e.g. `backup`, `restore`, `migrate`) to run to completion.
+pub fn runtime_command() -> std::process::Command {
+    std::process::Command::new(release_dir().join("runtime"))
+}
+
+/// A TCP port that was free a moment ago on 127.0.0.1 (for listeners configured by flag).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("free port")
+}
+
 /// Where cargo put the release binaries (`CARGO_TARGET_DIR` or `target/`).
 pub fn release_dir() -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR")

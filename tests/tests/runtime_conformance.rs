@@ -258,15 +258,20 @@ fn compiled_components_are_cached_across_restarts() {
 #[test]
 fn cron_fires_on_schedule_and_never_overlaps() {
     let app = RuntimeProcessBuilder::new("tests/conformance/cron.toml").start();
-    std::thread::sleep(Duration::from_secs(7));
-    let runs: Vec<(i64, i64, i64)> = app
-        .database()
-        .prepare("SELECT scheduled, started_ms, ended_ms FROM cron_runs ORDER BY started_ms")
-        .unwrap()
-        .query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))
-        .unwrap()
-        .map(Result::unwrap)
-        .collect();
+    let runs = || -> Vec<(i64, i64, i64)> {
+        let database = app.database();
+        let Ok(mut statement) = database.prepare("SELECT scheduled, started_ms, ended_ms FROM cron_runs ORDER BY started_ms")
+        else {
+            return Vec::new();
+        };
+        statement
+            .query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    };
+    app.wait_until(Duration::from_secs(30), || runs().len() >= 3);
+    let runs = runs();
     assert!(runs.len() >= 3, "only {} runs: {runs:?}\n{}", runs.len(), app.log());
     for pair in runs.windows(2) {
         let ((scheduled_a, _, ended_a), (scheduled_b, started_b, _)) = (pair[0], pair[1]);

@@ -55,6 +55,7 @@ impl ConnectionPool {
 
 /// SQLite's busy callback: sleep briefly and retry until the total wait is used up.
 fn wait_for_lock(attempt: i32) -> bool {
+    crate::metrics::record_sqlite_busy_retry();
     let waited = BUSY_WAIT_STEP * u32::try_from(attempt).unwrap_or(u32::MAX);
     if waited >= BUSY_WAIT_TOTAL {
         return false;
