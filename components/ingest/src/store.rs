@@ -1,0 +1,383 @@
+//! Every write of the job, one function per kind of row change. Callers wrap a batch of them in
+//! one transaction. A full analysis rewrites the whole deal (it recomputed everything); a light
+//! update names exactly the columns it recomputed and keeps stored values where it learned
+//! nothing (`COALESCE`), the fix for the original's NULL-overwrite bug (DOMAIN §3.4, §8 items 7–9).
+
+use std::collections::{HashMap, HashSet};
+
+use domain::analysis::{Analysis, market_snapshot};
+use domain::averages::percent_down;
+use domain::buy_offer::{BuyOffer, SellerShipping, refreshed_seller_name};
+use domain::config::AnalysisConfig;
+use domain::history::ChartHistory;
+use domain::keepa::{CsvType, Deal, Product, Seller};
+use domain::list_at::PriceCheck;
+use domain::money::Cents;
+use domain::time::UnixSeconds;
+use domain::trust::seller_quality;
+use keepa_client::DbError;
+use keepa_client::sql::{integer, real, text};
+use serde::Serialize;
+use spin_sdk::sqlite::{Connection, Value};
+
+/// How a deal of the current pass was handled (`ingest_pass_seen.outcome`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Handled {
+    Stored,
+    Refreshed,
+    Rejected,
+}
+
+/// `?, ?, …` for `n` parameters.
+fn placeholders(n: usize) -> String {
+    vec!["?"; n].join(", ")
+}
+
+fn texts(values: &[&str]) -> Vec<Value> {
+    values.iter().map(|value| Value::Text((*value).to_owned())).collect()
+}
+
+/// Which of `asins` already have a deal row.
+pub fn existing_deals(db: &Connection, asins: &[&str]) -> Result<HashSet<String>, DbError> {
+    if asins.is_empty() {
+        return Ok(HashSet::new());
+    }
+    let sql = format!("SELECT asin FROM deals WHERE asin IN ({})", placeholders(asins.len()));
+    let result = db.execute(&sql, &texts(asins))?;
+    Ok(result.rows().filter_map(|row| row.get::<&str>("asin").map(str::to_owned)).collect())
+}
+
+/// The `lastUpdate` each of `asins` was handled with earlier in this pass.
+pub fn seen_in_pass(db: &Connection, asins: &[&str]) -> Result<HashMap<String, UnixSeconds>, DbError> {
+    if asins.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let sql = format!("SELECT asin, last_update FROM ingest_pass_seen WHERE asin IN ({})", placeholders(asins.len()));
+    let result = db.execute(&sql, &texts(asins))?;
+    Ok(result
+        .rows()
+        .filter_map(|row| Some((row.get::<&str>("asin")?.to_owned(), UnixSeconds(row.get::<i64>("last_update")?))))
+        .collect())
+}
+
+pub fn mark_seen(db: &Connection, deal: &Deal, handled: Handled) -> Result<(), DbError> {
+    let outcome = match handled {
+        Handled::Stored => "stored",
+        Handled::Refreshed => "refreshed",
+        Handled::Rejected => "rejected",
+    };
+    db.execute(
+        "INSERT INTO ingest_pass_seen (asin, last_update, outcome) VALUES (?, ?, ?)
+         ON CONFLICT (asin) DO UPDATE SET last_update = excluded.last_update, outcome = excluded.outcome",
+        &[Value::Text(deal.asin.clone()), Value::Integer(deal.last_update.map_or(0, |at| at.0)), Value::Text(outcome.into())],
+    )?;
+    Ok(())
+}
+
+pub fn clear_pass(db: &Connection) -> Result<(), DbError> {
+    db.execute("DELETE FROM ingest_pass_seen", &[])?;
+    Ok(())
+}
+
+/// The oldest deals not seen since `before`, for the stale rescue.
+pub fn stale_deals(db: &Connection, before: UnixSeconds, limit: usize) -> Result<Vec<String>, DbError> {
+    let result = db.execute(
+        "SELECT asin FROM deals WHERE last_seen_at < ? ORDER BY last_seen_at LIMIT ?",
+        &[Value::Integer(before.0), Value::Integer(limit as i64)],
+    )?;
+    Ok(result.rows().filter_map(|row| row.get::<&str>("asin").map(str::to_owned)).collect())
+}
+
+/// A stored enum's snake_case name, as serde writes it (the schema's CHECK values).
+fn label<T: Serialize>(value: &T) -> Option<String> {
+    serde_json::to_value(value).ok()?.as_str().map(str::to_owned)
+}
+
+/// `deals.list_at_check`: which rule judged the List at (`ai` is left to the AI path).
+fn price_check_label(check: PriceCheck) -> &'static str {
+    match check {
+        PriceCheck::CappedByAmazonCeiling => "capped",
+        PriceCheck::SparseAccepted | PriceCheck::RejectedAboveHardCap => "rules",
+        PriceCheck::AcceptedWithoutAiReview { .. } => "accepted",
+    }
+}
+
+/// The landed price includes a shipping charge the seller actually quoted.
+fn shipping_included(offer: &BuyOffer) -> i64 {
+    matches!(offer.seller_shipping, SellerShipping::Quoted(_)).into()
+}
+
+fn cents(value: Option<Cents>) -> Value {
+    integer(value.map(|cents| cents.0))
+}
+
+fn seconds(value: Option<UnixSeconds>) -> Value {
+    integer(value.map(|at| at.0))
+}
+
+/// A product and its deal after a full analysis, with its chart and inferred sales.
+pub fn upsert_analyzed(
+    db: &Connection,
+    source: &str,
+    now: UnixSeconds,
+    deal: &Deal,
+    product: &Product,
+    analysis: &Analysis,
+    seller: Option<&Seller>,
+    config: &AnalysisConfig,
+) -> Result<(), DbError> {
+    upsert_product(db, product, now)?;
+    let market = &analysis.market;
+    let offer = market.buy_offer.as_ref();
+    let seasons = analysis.list_at.seasons;
+    let stats = product.stats.as_ref();
+    let inputs = analysis.economics_inputs.as_ref();
+    let params = [
+        Value::Text(product.asin.clone()),
+        Value::Text(source.into()),
+        seconds(deal.created_at),
+        Value::Integer(now.0),
+        seconds(deal.last_used_price_change().or(analysis.last_price_change_at)),
+        integer(deal.last_update.map(UnixSeconds::to_keepa_minutes)),
+        Value::Integer(now.0),
+        cents(offer.map(|offer| offer.price_now)),
+        Value::Integer(offer.map_or(0, shipping_included)),
+        text(offer.and_then(|offer| offer.condition).map(|condition| condition.as_str())),
+        text(offer.and_then(|offer| offer.seller_id.as_deref())),
+        text(seller.and_then(|seller| seller.name.as_deref())),
+        real(seller.map(|seller| seller_quality(seller.rating_pct, seller.rating_count))),
+        integer(offer.map(|offer| offer.is_fba.into())),
+        integer(market.sales_rank),
+        integer(market.sales_rank_avg180),
+        integer(market.sales_rank_avg365),
+        integer(market.drops30),
+        integer(market.drops180),
+        integer(market.drops365),
+        integer(market.used_offers_now),
+        real(market.used_offers_avg30.map(|n| n as f64)),
+        real(market.used_offers_avg180.map(|n| n as f64)),
+        real(market.used_offers_avg365.map(|n| n as f64)),
+        integer(market.new_offers_now),
+        Value::Integer(market.amazon_selling.into()),
+        integer(stats.and_then(|stats| stats.current.price(CsvType::Amazon))),
+        cents(analysis.one_year_avg),
+        real(analysis.percent_down),
+        text(label(&analysis.trend).as_deref()),
+        cents(analysis.recent_sale),
+        integer(seasons.map(|seasons| seasons.peak_month.number().into())),
+        integer(seasons.map(|seasons| seasons.trough_month.number().into())),
+        cents(analysis.list_at.price),
+        text(label(&analysis.list_at.source).as_deref()),
+        text(analysis.list_at.check.map(price_check_label)),
+        cents(seasons.map(|seasons| seasons.expected_trough)),
+        Value::Text(analysis.seasonality.label().into()),
+        text(label(&analysis.seasonality_source).as_deref()),
+        Value::Text(analysis.sells_window().into()),
+        real(analysis.deal_trust),
+        Value::Integer(analysis.inferred_sales_count() as i64),
+        Value::Integer(analysis.offer_drops_count() as i64),
+        cents(inputs.map(|inputs| inputs.fba_fee)),
+        real(inputs.map(|inputs| inputs.referral_fee_pct)),
+    ];
+    db.execute(
+        &format!(
+            "INSERT INTO deals (asin, source, deal_found_at, last_seen_at, last_price_change_at, keepa_last_update_km,
+                analyzed_at, price_now_cents, shipping_included, condition, seller_id, seller_name, seller_quality,
+                is_fba, sales_rank, sales_rank_avg180, sales_rank_avg365, drops30, drops180, drops365,
+                used_offers_now, used_offers_avg30, used_offers_avg180, used_offers_avg365, new_offers_now,
+                amazon_selling, amazon_price_cents, one_year_avg_cents, percent_down, trend, recent_sale_cents,
+                peak_month, trough_month, list_at_cents, list_at_source, list_at_check, expected_trough_cents,
+                seasonality, seasonality_source, sells_window, deal_trust, inferred_sales_count, offer_drops_count,
+                fba_fee_cents, referral_fee_pct)
+             VALUES ({})
+             ON CONFLICT (asin) DO UPDATE SET source = excluded.source,
+                deal_found_at = COALESCE(deals.deal_found_at, excluded.deal_found_at),
+                last_seen_at = excluded.last_seen_at,
+                last_price_change_at = COALESCE(excluded.last_price_change_at, deals.last_price_change_at),
+                keepa_last_update_km = COALESCE(excluded.keepa_last_update_km, deals.keepa_last_update_km),
+                analyzed_at = excluded.analyzed_at, price_now_cents = excluded.price_now_cents,
+                shipping_included = excluded.shipping_included, condition = excluded.condition,
+                seller_id = excluded.seller_id,
+                seller_name = CASE WHEN excluded.seller_id IS deals.seller_id
+                    THEN COALESCE(excluded.seller_name, deals.seller_name) ELSE excluded.seller_name END,
+                seller_quality = CASE WHEN excluded.seller_id IS deals.seller_id
+                    THEN COALESCE(excluded.seller_quality, deals.seller_quality) ELSE excluded.seller_quality END,
+                is_fba = excluded.is_fba, sales_rank = excluded.sales_rank,
+                sales_rank_avg180 = excluded.sales_rank_avg180, sales_rank_avg365 = excluded.sales_rank_avg365,
+                drops30 = excluded.drops30, drops180 = excluded.drops180, drops365 = excluded.drops365,
+                used_offers_now = excluded.used_offers_now, used_offers_avg30 = excluded.used_offers_avg30,
+                used_offers_avg180 = excluded.used_offers_avg180, used_offers_avg365 = excluded.used_offers_avg365,
+                new_offers_now = excluded.new_offers_now, amazon_selling = excluded.amazon_selling,
+                amazon_price_cents = excluded.amazon_price_cents, one_year_avg_cents = excluded.one_year_avg_cents,
+                percent_down = excluded.percent_down, trend = excluded.trend,
+                recent_sale_cents = excluded.recent_sale_cents, peak_month = excluded.peak_month,
+                trough_month = excluded.trough_month, list_at_cents = excluded.list_at_cents,
+                list_at_source = excluded.list_at_source, list_at_check = excluded.list_at_check,
+                expected_trough_cents = excluded.expected_trough_cents, seasonality = excluded.seasonality,
+                seasonality_source = excluded.seasonality_source, sells_window = excluded.sells_window,
+                deal_trust = excluded.deal_trust, inferred_sales_count = excluded.inferred_sales_count,
+                offer_drops_count = excluded.offer_drops_count, fba_fee_cents = excluded.fba_fee_cents,
+                referral_fee_pct = excluded.referral_fee_pct",
+            placeholders(params.len())
+        ),
+        &params,
+    )?;
+    let chart = ChartHistory::build(product, &analysis.sales, now, config.history_window);
+    db.execute(
+        "INSERT INTO price_history (asin, history_json, updated_at) VALUES (?, ?, ?)
+         ON CONFLICT (asin) DO UPDATE SET history_json = excluded.history_json, updated_at = excluded.updated_at",
+        &[Value::Text(product.asin.clone()), Value::Text(chart.to_json()), Value::Integer(now.0)],
+    )?;
+    replace_sale_events(db, &product.asin, analysis)
+}
+
+fn upsert_product(db: &Connection, product: &Product, now: UnixSeconds) -> Result<(), DbError> {
+    let category_sub = product.categories.get(2..).filter(|names| !names.is_empty()).map(|names| names.join(", "));
+    db.execute(
+        "INSERT INTO products (asin, title, author, publisher, binding, image_id, category_root, category_sub, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (asin) DO UPDATE SET title = COALESCE(excluded.title, products.title),
+            author = COALESCE(excluded.author, products.author),
+            publisher = COALESCE(excluded.publisher, products.publisher),
+            binding = COALESCE(excluded.binding, products.binding),
+            image_id = COALESCE(excluded.image_id, products.image_id),
+            category_root = COALESCE(excluded.category_root, products.category_root),
+            category_sub = COALESCE(excluded.category_sub, products.category_sub),
+            updated_at = excluded.updated_at",
+        &[
+            Value::Text(product.asin.clone()),
+            text(product.title.as_deref()),
+            text(product.author.as_deref()),
+            text(product.publisher.as_deref()),
+            text(product.binding.as_deref()),
+            text(product.image_id.as_deref()),
+            text(product.categories.first().map(String::as_str)),
+            text(category_sub.as_deref()),
+            Value::Integer(now.0),
+        ],
+    )?;
+    Ok(())
+}
+
+fn replace_sale_events(db: &Connection, asin: &str, analysis: &Analysis) -> Result<(), DbError> {
+    db.execute("DELETE FROM sale_events WHERE asin = ?", &[Value::Text(asin.into())])?;
+    let events = analysis.sales.sane.iter().map(|sale| (sale, false)).chain(analysis.sales.outliers.iter().map(|sale| (sale, true)));
+    for (sale, is_outlier) in events {
+        db.execute(
+            "INSERT OR IGNORE INTO sale_events (asin, event_at, price_cents, offer_type, origin, is_outlier)
+             VALUES (?, ?, ?, ?, 'algorithm', ?)",
+            &[
+                Value::Text(asin.into()),
+                Value::Integer(sale.at.0),
+                Value::Integer(sale.price.0),
+                text(label(&sale.offer_class).as_deref()),
+                Value::Integer(is_outlier.into()),
+            ],
+        )?;
+    }
+    Ok(())
+}
+
+/// The light update of a stored deal from a history-free product (§3.4): market columns,
+/// buy offer (or the stored one when Keepa shows none), percent down against the stored
+/// one-year average, `last_seen_at`. List at and everything from history stay as stored.
+pub fn refresh(db: &Connection, now: UnixSeconds, product: &Product, deal: Option<&Deal>, config: &AnalysisConfig) -> Result<(), DbError> {
+    let stored = db.execute(
+        "SELECT seller_id, seller_name, one_year_avg_cents FROM deals WHERE asin = ?",
+        &[Value::Text(product.asin.clone())],
+    )?;
+    let Some(row) = stored.rows().next() else { return Ok(()) };
+    let market = market_snapshot(product, now, config);
+    let offer = market.buy_offer.as_ref();
+    let stored_seller = row.get::<&str>("seller_id");
+    let new_seller = offer.and_then(|offer| offer.seller_id.as_deref());
+    let same_seller = offer.is_none() || stored_seller == new_seller;
+    let seller_name = if same_seller {
+        row.get::<&str>("seller_name").map(str::to_owned)
+    } else {
+        refreshed_seller_name(stored_seller, row.get::<&str>("seller_name"), new_seller)
+    };
+    let one_year_avg = row.get::<i64>("one_year_avg_cents").map(Cents);
+    let stats = product.stats.as_ref();
+    db.execute(
+        "UPDATE deals SET
+            last_seen_at = ?2,
+            keepa_last_update_km = COALESCE(?3, keepa_last_update_km),
+            last_price_change_at = COALESCE(?4, last_price_change_at),
+            price_now_cents = COALESCE(?5, price_now_cents),
+            shipping_included = COALESCE(?6, shipping_included),
+            condition = COALESCE(?7, condition),
+            is_fba = COALESCE(?8, is_fba),
+            seller_id = CASE WHEN ?9 THEN seller_id ELSE ?10 END,
+            seller_name = ?11,
+            seller_quality = CASE WHEN ?9 THEN seller_quality ELSE NULL END,
+            percent_down = COALESCE(?12, percent_down),
+            sales_rank = COALESCE(?13, sales_rank),
+            sales_rank_avg180 = COALESCE(?14, sales_rank_avg180),
+            sales_rank_avg365 = COALESCE(?15, sales_rank_avg365),
+            drops30 = COALESCE(?16, drops30),
+            drops180 = COALESCE(?17, drops180),
+            drops365 = COALESCE(?18, drops365),
+            used_offers_now = COALESCE(?19, used_offers_now),
+            used_offers_avg30 = COALESCE(?20, used_offers_avg30),
+            used_offers_avg180 = COALESCE(?21, used_offers_avg180),
+            used_offers_avg365 = COALESCE(?22, used_offers_avg365),
+            new_offers_now = COALESCE(?23, new_offers_now),
+            amazon_selling = COALESCE(?24, amazon_selling),
+            amazon_price_cents = CASE WHEN ?24 IS NULL THEN amazon_price_cents ELSE ?25 END
+         WHERE asin = ?1",
+        &[
+            Value::Text(product.asin.clone()),
+            Value::Integer(now.0),
+            integer(deal.and_then(|deal| deal.last_update).map(UnixSeconds::to_keepa_minutes)),
+            seconds(deal.and_then(Deal::last_used_price_change)),
+            cents(offer.map(|offer| offer.price_now)),
+            integer(offer.map(shipping_included)),
+            text(offer.and_then(|offer| offer.condition).map(|condition| condition.as_str())),
+            integer(offer.map(|offer| offer.is_fba.into())),
+            Value::Integer(same_seller.into()),
+            text(new_seller),
+            text(seller_name.as_deref()),
+            real(offer.and_then(|offer| percent_down(offer.price_now, one_year_avg))),
+            integer(market.sales_rank),
+            integer(market.sales_rank_avg180),
+            integer(market.sales_rank_avg365),
+            integer(market.drops30),
+            integer(market.drops180),
+            integer(market.drops365),
+            integer(market.used_offers_now),
+            real(market.used_offers_avg30.map(|n| n as f64)),
+            real(market.used_offers_avg180.map(|n| n as f64)),
+            real(market.used_offers_avg365.map(|n| n as f64)),
+            integer(market.new_offers_now),
+            integer(stats.map(|_| market.amazon_selling.into())),
+            integer(stats.and_then(|stats| stats.current.price(CsvType::Amazon))),
+        ],
+    )?;
+    Ok(())
+}
+
+/// Deletes the deals chosen by `condition` (a `WHERE` over `deals`) with everything stored for
+/// their products; foreign-key cascades are not relied on (Spin does not enable them).
+pub fn delete_deals(db: &Connection, condition: &str, params: &[Value]) -> Result<u32, DbError> {
+    let chosen = format!("SELECT asin FROM deals WHERE {condition}");
+    let count = db
+        .execute(&format!("SELECT COUNT(*) AS n FROM ({chosen})"), params)?
+        .rows()
+        .next()
+        .and_then(|row| row.get::<i64>("n"))
+        .unwrap_or(0);
+    if count == 0 {
+        return Ok(0);
+    }
+    for table in ["sale_events", "price_history"] {
+        db.execute(&format!("DELETE FROM {table} WHERE asin IN ({chosen})"), params)?;
+    }
+    db.execute("CREATE TEMP TABLE IF NOT EXISTS doomed_products (asin TEXT PRIMARY KEY)", &[])?;
+    db.execute("DELETE FROM doomed_products", &[])?;
+    db.execute(&format!("INSERT INTO doomed_products {chosen}"), params)?;
+    db.execute(&format!("DELETE FROM deals WHERE {condition}"), params)?;
+    db.execute("DELETE FROM products WHERE asin IN (SELECT asin FROM doomed_products)", &[])?;
+    db.execute("DELETE FROM doomed_products", &[])?;
+    Ok(count as u32)
+}
