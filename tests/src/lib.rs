@@ -3,6 +3,7 @@
 //! upstream servers on 127.0.0.1, and speaks HTTP to it.
 
 mod client;
+pub mod mock_keepa;
 mod mock_server;
 mod runtime_process;
 

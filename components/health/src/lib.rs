@@ -1,6 +1,9 @@
 //! Health endpoints, public and always 200 so that monitors read the state from the JSON:
 //! `/api/health/live` answers without touching any store (is the process serving?), and
-//! `/api/health` reports the database and schema version (is the app usable?).
+//! `/api/health` reports the database and schema version (is the app usable?) and what the Keepa
+//! ingestion is doing (is the data fresh?).
+
+mod ingestion;
 
 use serde::Serialize;
 use spin_sdk::http::{Method, Request, Response};
@@ -12,6 +15,7 @@ struct Health {
     status: &'static str,
     version: &'static str,
     database: DatabaseHealth,
+    ingestion: Option<ingestion::IngestionHealth>,
 }
 
 #[derive(Serialize)]
@@ -47,7 +51,8 @@ struct LiveBody {
 fn full_health() -> Response {
     let database = database_health();
     let status = if database.ok { "ok" } else { "degraded" };
-    http_kit::json(200, &Health { status, version: env!("CARGO_PKG_VERSION"), database })
+    let ingestion = if database.ok { Connection::open_default().ok().and_then(|db| ingestion::report(&db).ok()) } else { None };
+    http_kit::json(200, &Health { status, version: env!("CARGO_PKG_VERSION"), database, ingestion })
 }
 
 fn database_health() -> DatabaseHealth {
