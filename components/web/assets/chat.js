@@ -1,0 +1,100 @@
+// The mentor chat panel of every signed-in page. The conversation (its id and the visible turns)
+// lives in sessionStorage, so it follows the user from page to page; the server keeps the turns
+// it sends to the model. User text is only ever a text node; replies go through safeFragment.
+
+import { postJson } from './api.js';
+import { byId, h, safeFragment, show } from './dom.js';
+import { MENTORS, chooseMentor, currentMentor, mentorName } from './mentors.js';
+
+const STORAGE_KEY = 'agent_chat';
+const fresh = () => ({ conversationId: null, turns: [] });
+
+function load() {
+  try {
+    return { ...fresh(), ...JSON.parse(sessionStorage.getItem(STORAGE_KEY)) };
+  } catch {
+    return fresh();
+  }
+}
+
+export function initChat() {
+  const panel = byId('chat');
+  if (!panel) return;
+  const [toggle, select, log, form, input, error] =
+    ['chat-toggle', 'chat-mentor', 'chat-log', 'chat-form', 'chat-input', 'chat-error'].map(byId);
+  let state = load();
+  const save = () => sessionStorage.setItem(STORAGE_KEY, JSON.stringify(state));
+  const add = (turn) => {
+    state.turns.push(turn);
+    save();
+    log.append(turnItem(turn));
+    log.scrollTop = log.scrollHeight;
+  };
+
+  select.append(...MENTORS.map((mentor) => h('option', { value: mentor.key, title: mentor.role }, mentor.name)));
+  select.value = currentMentor();
+  log.append(...state.turns.map(turnItem));
+
+  const setOpen = (open) => {
+    panel.hidden = !open;
+    toggle.setAttribute('aria-expanded', String(open));
+    (open ? input : toggle).focus();
+    if (open) log.scrollTop = log.scrollHeight;
+  };
+  toggle.addEventListener('click', () => setOpen(panel.hidden));
+  byId('chat-close').addEventListener('click', () => setOpen(false));
+  panel.addEventListener('keydown', (event) => event.key === 'Escape' && setOpen(false));
+  byId('chat-clear').addEventListener('click', () => {
+    state = fresh();
+    save();
+    log.replaceChildren();
+    input.focus();
+  });
+
+  select.addEventListener('change', () => chooseMentor(select.value));
+  window.addEventListener('mentorchange', ({ detail }) => {
+    select.value = detail;
+    // A new persona starts a new conversation: the server keeps one persona per conversation.
+    state.conversationId = null;
+    if (state.turns.length) add({ role: 'divider', text: `Now talking to ${mentorName(detail)}` });
+  });
+
+  input.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      form.requestSubmit();
+    }
+  });
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const message = input.value.trim();
+    if (!message) return;
+    const mentor = currentMentor();
+    show(error, '');
+    add({ role: 'user', text: message });
+    input.value = '';
+    const pending = h('li', { class: 'from-mentor', 'aria-busy': 'true' }, `${mentorName(mentor)} is thinking…`);
+    log.append(pending);
+    try {
+      const body = { message, mentor };
+      if (state.conversationId) body.conversation_id = state.conversationId;
+      const reply = await postJson('/api/mentor-chat', body);
+      state.conversationId = reply.conversation_id ?? null;
+      add({ role: 'mentor', mentor, html: reply.reply, source: reply.source });
+    } catch (failure) {
+      show(error, failure.message);
+    } finally {
+      pending.remove();
+    }
+  });
+}
+
+function turnItem(turn) {
+  if (turn.role === 'divider') return h('li', { class: 'divider' }, turn.text);
+  if (turn.role === 'user') return h('li', { class: 'from-user' }, h('span', { class: 'who' }, 'You'), turn.text);
+  const who = h('span', { class: 'who' }, mentorName(turn.mentor),
+    turn.source === 'offline' ? h('span', { class: 'badge offline' }, 'offline') : null);
+  const item = h('li', { class: 'from-mentor' }, who);
+  item.append(safeFragment(turn.html));
+  return item;
+}

@@ -1,0 +1,110 @@
+// The deals dashboard: filters → /api/deals page → grid, sorting and paging; "N new deals" by
+// polling /api/deal-count under the same filters and comparing (count, max_id) with the
+// baseline taken with the grid (never an unfiltered total, DOMAIN §8 item 31); the CSV link
+// follows the filters; banners for stale ingestion and demo data.
+
+import './shell.js';
+import { getJson } from './api.js';
+import { byId, show } from './dom.js';
+import { filterParams, initFilters } from './filters.js';
+import { firstOrder, renderHeaders, renderRows } from './grid.js';
+import { initOverlay, openDeal } from './overlay.js';
+import { fetchHealth, ingestionProblem } from './status.js';
+
+const POLL_MS = 60_000;
+const VIEW_KEY = 'dashboard_view';
+
+const form = byId('filters');
+const view = { sort: { key: 'profit', order: 'desc' }, page: 1, limit: 50, ...JSON.parse(localStorage.getItem(VIEW_KEY) ?? '{}') };
+let baseline = null;
+let loading = null;
+
+const saveView = () => localStorage.setItem(VIEW_KEY, JSON.stringify({ sort: view.sort, limit: view.limit }));
+
+function listingParams() {
+  const params = filterParams(form);
+  params.set('sort', view.sort.key);
+  params.set('order', view.sort.order);
+  return params;
+}
+
+async function load() {
+  loading?.abort();
+  loading = new AbortController();
+  const { signal } = loading;
+  const filters = filterParams(form);
+  const params = listingParams();
+  byId('csv-link').href = `/download/deals.csv?${params}`;
+  params.set('page', view.page);
+  params.set('limit', view.limit);
+  byId('deals').setAttribute('aria-busy', 'true');
+  try {
+    const [listing, counted] = await Promise.all([
+      getJson(`/api/deals?${params}`, { signal }),
+      getJson(`/api/deal-count?${filters}`, { signal }).catch(() => null),
+    ]);
+    show(byId('grid-error'), '');
+    baseline = counted;
+    byId('new-deals').hidden = true;
+    render(listing);
+  } catch (failure) {
+    if (failure.name !== 'AbortError') show(byId('grid-error'), `Could not load deals: ${failure.message}`);
+  } finally {
+    if (!signal.aborted) byId('deals').removeAttribute('aria-busy');
+  }
+}
+
+function render({ deals, pagination }) {
+  renderHeaders(byId('deal-headers'), view.sort, sortBy);
+  renderRows(byId('deal-rows'), deals, (deal) => openDeal(deal));
+  const total = pagination.total_records;
+  byId('result-count').textContent = `${total.toLocaleString('en-US')} deal${total === 1 ? '' : 's'}`;
+  const pages = Math.max(1, pagination.total_pages);
+  byId('page-status').textContent = `Page ${pagination.current_page} of ${pages}`;
+  byId('page-prev').disabled = pagination.current_page <= 1;
+  byId('page-next').disabled = pagination.current_page >= pages;
+  byId('demo-banner').hidden = !deals.some((deal) => deal.source === 'demo');
+}
+
+function sortBy(key) {
+  view.sort = view.sort.key === key
+    ? { key, order: view.sort.order === 'asc' ? 'desc' : 'asc' }
+    : { key, order: firstOrder(key) };
+  view.page = 1;
+  saveView();
+  load();
+}
+
+async function pollNewDeals() {
+  if (document.hidden || !baseline) return;
+  const now = await getJson(`/api/deal-count?${filterParams(form)}`).catch(() => null);
+  if (!now || now.max_id <= baseline.max_id) return;
+  const added = now.count - baseline.count;
+  const button = byId('new-deals');
+  button.textContent = added > 0 ? `${added} new deal${added === 1 ? '' : 's'} — show` : 'New deals — show';
+  button.hidden = false;
+}
+
+async function checkIngestion() {
+  const health = await fetchHealth().catch(() => null);
+  show(byId('stale-banner'), ingestionProblem(health));
+}
+
+initOverlay();
+initFilters(form, () => {
+  view.page = 1;
+  load();
+});
+byId('page-size').value = String(view.limit);
+byId('page-size').addEventListener('change', (event) => {
+  view.limit = Number(event.target.value);
+  view.page = 1;
+  saveView();
+  load();
+});
+byId('page-prev').addEventListener('click', () => { view.page -= 1; load(); });
+byId('page-next').addEventListener('click', () => { view.page += 1; load(); });
+byId('new-deals').addEventListener('click', load);
+load();
+checkIngestion();
+setInterval(() => { pollNewDeals(); checkIngestion(); }, POLL_MS);

@@ -1,0 +1,41 @@
+// The deal overlay: a modal <dialog> (focus trapped, Esc closes) with the history chart, the
+// mentor's advice and every figure explained. Opens at once with the grid row, then fills in
+// the full deal and its history.
+
+import { getJson } from './api.js';
+import { byId, h } from './dom.js';
+import { initAdvice, showAdvice, stopAdvice } from './advice.js';
+import { drawChart } from './chart.js';
+import { renderFigures } from './figures.js';
+import * as format from './format.js';
+
+const dialog = byId('deal-overlay');
+
+export function initOverlay() {
+  initAdvice();
+  byId('overlay-close').addEventListener('click', () => dialog.close());
+  dialog.addEventListener('close', stopAdvice);
+}
+
+export async function openDeal(row) {
+  const asin = encodeURIComponent(row.asin);
+  byId('overlay-title').textContent = row.title ?? row.asin;
+  byId('overlay-amazon').href = `https://www.amazon.com/dp/${asin}`;
+  fill(row);
+  const chart = byId('overlay-chart');
+  chart.replaceChildren(h('p', { class: 'meta', 'aria-busy': 'true' }, 'Loading history…'));
+  dialog.showModal();
+  showAdvice(row.asin);
+  const [deal, history] = await Promise.allSettled([getJson(`/api/deals/${asin}`), getJson(`/api/deals/${asin}/history`)]);
+  if (deal.status === 'fulfilled') fill(deal.value);
+  const listAt = deal.status === 'fulfilled' ? deal.value.list_at : row.list_at;
+  if (history.status === 'fulfilled') drawChart(chart, history.value, listAt);
+  else chart.replaceChildren(h('p', { class: 'notice warn' }, `No history chart: ${history.reason.message}`));
+}
+
+function fill(deal) {
+  const meta = [deal.asin, deal.author, deal.publisher, deal.binding, format.conditionLong(deal.condition)];
+  if (deal.source === 'demo') meta.push('demo data');
+  byId('overlay-meta').textContent = meta.filter(Boolean).join(' · ');
+  renderFigures(byId('overlay-figures'), deal);
+}

@@ -1,0 +1,27 @@
+// Is the data fresh? Judged from the ingestion state /api/health reports (issue 3): a current
+// failure, or no healthy run for a while, means the deals on screen may be out of date.
+
+import { getJson } from './api.js';
+import { ago } from './format.js';
+
+/** Ingestion runs every 5 minutes; six missed runs are worth a warning. */
+const STALE_AFTER_SECONDS = 30 * 60;
+
+export const fetchHealth = () => getJson('/api/health');
+
+const seconds = (value) => (typeof value === 'number' ? value : value?.at ?? null);
+const message = (error) => (typeof error === 'string' ? error : error?.message ?? 'unknown error');
+
+/** A sentence for the user when ingestion is failing or behind, else null. */
+export function ingestionProblem(health, now = Date.now() / 1000) {
+  const ingestion = health?.ingestion;
+  if (!ingestion) return null;
+  const healthyAt = seconds(ingestion.last_healthy_at) ?? seconds(ingestion.last_run_at);
+  const error = ingestion.failure ?? ingestion.last_error;
+  if (error && (ingestion.failure || !healthyAt || seconds(error) > healthyAt)) {
+    return `Deal updates are failing (${message(error)}); last good update ${healthyAt ? `${ago(healthyAt, now)} ago` : 'never'}.`;
+  }
+  if (!healthyAt) return 'Deals have not been updated yet; the first update is on its way.';
+  if (now - healthyAt > STALE_AFTER_SECONDS) return `Deals may be out of date: the last update ran ${ago(healthyAt, now)} ago.`;
+  return null;
+}
