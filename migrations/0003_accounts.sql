@@ -33,22 +33,47 @@ CREATE TABLE user_settings (
     updated_at INTEGER NOT NULL
 );
 
--- The user-independent part of the profit (crates/domain/src/fees.rs):
+-- The user-independent part of the profit (crates/domain/src/fees.rs): List at less its
+-- referral fee (nothing without a List at), less the buy price and the pick & pack fee, so that
 --   profit = profit_base_cents - tax(price_now, user) - prep_fee - inbound_shipping
--- kept in the index below, so sorting and filtering on profit or ROI reads it instead of
--- recomputing the referral fee for every row. Fee defaults as in DealEconomicsInputs::new.
-ALTER TABLE deals ADD COLUMN profit_base_cents INTEGER GENERATED ALWAYS AS (
-    list_at_cents - price_now_cents
-    - (CASE WHEN fba_fee_cents >= 0 THEN fba_fee_cents ELSE 550 END)
-    - CAST(round(list_at_cents * (CASE WHEN referral_fee_pct >= 0 THEN referral_fee_pct ELSE 15.0 END) / 100.0)
-           AS INTEGER)
-) VIRTUAL;
+-- Sorting and filtering on profit or ROI then read it from the index below instead of
+-- recomputing the referral fee for every row. It is a plain column kept up to date by triggers:
+-- SQLite treats a reference to a VIRTUAL generated column as a reference to every column, which
+-- makes no index covering. Fee defaults as in DealEconomicsInputs::new.
+ALTER TABLE deals ADD COLUMN profit_base_cents INTEGER;
+CREATE TRIGGER deals_profit_base_on_insert AFTER INSERT ON deals
+BEGIN
+    UPDATE deals SET profit_base_cents =
+        (CASE WHEN NEW.list_at_cents > 0 THEN NEW.list_at_cents - CAST(round(NEW.list_at_cents
+            * (CASE WHEN NEW.referral_fee_pct >= 0 THEN NEW.referral_fee_pct ELSE 15.0 END) / 100.0) AS INTEGER)
+         ELSE 0 END)
+        - NEW.price_now_cents - (CASE WHEN NEW.fba_fee_cents >= 0 THEN NEW.fba_fee_cents ELSE 550 END)
+    WHERE id = NEW.id;
+END;
+CREATE TRIGGER deals_profit_base_on_update
+AFTER UPDATE OF price_now_cents, list_at_cents, fba_fee_cents, referral_fee_pct ON deals
+BEGIN
+    UPDATE deals SET profit_base_cents =
+        (CASE WHEN NEW.list_at_cents > 0 THEN NEW.list_at_cents - CAST(round(NEW.list_at_cents
+            * (CASE WHEN NEW.referral_fee_pct >= 0 THEN NEW.referral_fee_pct ELSE 15.0 END) / 100.0) AS INTEGER)
+         ELSE 0 END)
+        - NEW.price_now_cents - (CASE WHEN NEW.fba_fee_cents >= 0 THEN NEW.fba_fee_cents ELSE 550 END)
+    WHERE id = NEW.id;
+END;
+UPDATE deals SET profit_base_cents =
+    (CASE WHEN list_at_cents > 0 THEN list_at_cents - CAST(round(list_at_cents
+        * (CASE WHEN referral_fee_pct >= 0 THEN referral_fee_pct ELSE 15.0 END) / 100.0) AS INTEGER)
+     ELSE 0 END)
+    - price_now_cents - (CASE WHEN fba_fee_cents >= 0 THEN fba_fee_cents ELSE 550 END);
 
--- Covers every column the deals filters and the economics read, so a filtered page over the
--- visible deals is one pass over this narrow index; the page's 50 full rows are fetched after.
+-- The visible deals (the completeness rule of DOMAIN §5.1, spelled out on plain columns for the
+-- same reason) with every column the filters and the economics read: a filtered, sorted page is
+-- one pass over this narrow index, and only the page's rows are then read in full. `sales_rank`
+-- comes first so that a rank filter narrows the pass to a range.
 CREATE INDEX deals_listing ON deals (
-    complete, profit_base_cents, price_now_cents, list_at_cents, fba_fee_cents, referral_fee_pct,
-    sales_rank, drops30, deal_trust, seller_quality, percent_down, amazon_selling, condition);
+    sales_rank, profit_base_cents, price_now_cents, list_at_cents, fba_fee_cents, referral_fee_pct,
+    one_year_avg_cents, drops30, deal_trust, seller_quality, percent_down, amazon_selling, condition)
+WHERE list_at_cents > 0 AND one_year_avg_cents > 0 AND price_now_cents > 0;
 
 -- Bumped by every change to `deals`, so cached counts and ETags know when the data moved.
 CREATE TABLE deals_version (

@@ -1,0 +1,81 @@
+//! The deals a signed-in user browses: a filtered, sorted page (`GET /api/deals`), one deal
+//! (`/api/deals/<asin>`) and its chart data (`/api/deals/<asin>/history`). Profit, margin, ROI
+//! and the other settings-dependent figures are computed in SQL for the requesting user
+//! (crate `deals-query`), so a saved settings change shows on the next request.
+
+mod history;
+
+use accounts::{Audience, User};
+use deals_query::spin::{deal_object, execute};
+use deals_query::{Params, sql};
+use serde_json::json;
+use spin_sdk::http::{Method, Request, Response};
+use spin_sdk::http_component;
+use spin_sdk::sqlite::Connection;
+
+#[http_component]
+fn handle(request: Request) -> Response {
+    if *request.method() != Method::Get {
+        return http_kit::method_not_allowed("GET");
+    }
+    let db = match Connection::open_default() {
+        Ok(db) => db,
+        Err(e) => return http_kit::error(500, format!("cannot open the database: {e}")),
+    };
+    let user = match accounts::require_user(&db, &request, Audience::Api) {
+        Ok(user) => user,
+        Err(refusal) => return refusal,
+    };
+    let path = request.header("spin-path-info").and_then(|v| v.as_str()).unwrap_or("").to_string();
+    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    let result = match segments.as_slice() {
+        [] => listing(&db, &user, request.query()),
+        [asin] => one_deal(&db, &user, asin),
+        [asin, "history"] => history::of(&db, asin),
+        _ => return http_kit::no_such_endpoint(request.path()),
+    };
+    result.unwrap_or_else(|response| response)
+}
+
+/// A 400 for a bad parameter, a 500 for a failed query.
+type Answer = Result<Response, Response>;
+
+fn bad_request(error: deals_query::ParamError) -> Response {
+    http_kit::error(400, error.to_string())
+}
+
+fn server_error(message: String) -> Response {
+    http_kit::error(500, message)
+}
+
+/// `{"deals": […], "pagination": {…}}` for the query string's filters, sort and page.
+fn listing(db: &Connection, user: &User, query: &str) -> Answer {
+    let request = Params::parse(query).and_then(|params| params.listing()).map_err(bad_request)?;
+    let page = execute(db, &sql::page(&request, &user.settings)).map_err(server_error)?;
+    let counted = execute(db, &sql::count(&request.filters, &user.settings)).map_err(server_error)?;
+    let total: i64 = counted.rows.first().and_then(|row| row.get(0)).unwrap_or(0);
+    let limit = i64::from(request.limit);
+    let deals: Vec<_> = page.rows.iter().map(|row| deal_object(&row.values)).collect();
+    Ok(http_kit::json(
+        200,
+        &json!({
+            "deals": deals,
+            "pagination": {
+                "total_records": total,
+                "total_pages": (total + limit - 1) / limit,
+                "current_page": request.page,
+                "limit": request.limit,
+            },
+        }),
+    ))
+}
+
+/// One deal with every stored and computed field, complete or not.
+fn one_deal(db: &Connection, user: &User, asin: &str) -> Answer {
+    let asin = deals_query::asin(asin).map_err(bad_request)?;
+    let result = execute(db, &sql::one(&asin, &user.settings)).map_err(server_error)?;
+    match result.rows.first() {
+        Some(row) => Ok(http_kit::json(200, &deal_object(&row.values))),
+        None => Err(http_kit::error(404, format!("no deal for ASIN {asin}"))),
+    }
+}
