@@ -3,10 +3,12 @@
 //! injected on demand ([`Fault`]). Tests drive it through the [`MockKeepa`] handle; the
 //! `mock_keepa` binary serves it for the demo.
 
+mod app;
 mod catalogue;
 mod endpoints;
 mod tokens;
 
+pub use app::{IngestApp, last_run, unix_now};
 pub use catalogue::{Book, Catalogue, Kind, keepa_minutes};
 pub use tokens::TokenBucket;
 
@@ -51,6 +53,8 @@ pub(crate) struct State {
     pub bucket: TokenBucket,
     faults: VecDeque<Fault>,
     persistent_fault: Option<Fault>,
+    /// A persistent fault from this request number on.
+    fault_from: Option<(usize, Fault)>,
     pub requests: Vec<String>,
 }
 
@@ -67,6 +71,7 @@ impl MockKeepa {
             bucket: TokenBucket::new(options.tokens, options.refill_per_min),
             faults: VecDeque::new(),
             persistent_fault: None,
+            fault_from: None,
             requests: Vec::new(),
         }));
         let shared = state.clone();
@@ -86,7 +91,19 @@ impl MockKeepa {
 
     /// Every request fails with `fault` until called with `None`.
     pub fn fail_always(&self, fault: Option<Fault>) {
-        self.lock().persistent_fault = fault;
+        let mut state = self.lock();
+        if fault.is_none() {
+            state.fault_from = None;
+        }
+        state.persistent_fault = fault;
+    }
+
+    /// After `healthy` more normal answers, every request fails with `fault` (a failure in the
+    /// middle of a run).
+    pub fn fail_after(&self, healthy: usize, fault: Fault) {
+        let mut state = self.lock();
+        let from = state.requests.len() + healthy;
+        state.fault_from = Some((from, fault));
     }
 
     /// Sets the balance (and the refill rate) as Keepa would report them.
@@ -123,7 +140,9 @@ impl MockKeepa {
 fn answer(state: &Mutex<State>, request: &SeenRequest) -> MockReply {
     let mut state = state.lock().expect("mock Keepa state");
     state.requests.push(request.path_and_query.clone());
-    let fault = state.faults.pop_front().or_else(|| state.persistent_fault.clone());
+    let number = state.requests.len() - 1;
+    let scheduled = state.fault_from.clone().filter(|(from, _)| number >= *from).map(|(_, fault)| fault);
+    let fault = state.faults.pop_front().or_else(|| state.persistent_fault.clone()).or(scheduled);
     let reply = match &fault {
         Some(Fault::RateLimited) => return endpoints::rate_limited(&mut state.bucket),
         Some(Fault::ServerError) => return MockReply::raw(500, "text/html", b"<html>Internal Server Error</html>".to_vec()),
