@@ -54,6 +54,8 @@ async fn main() -> anyhow::Result<()> {
     let metrics = GooseAttack::initialize_with_config(cli.goose)?
         .register_scenario(browsing)
         .set_default(GooseDefault::NoGzip, true)?
+        // Keep the logins of the ramp-up in the figures: they are part of the plan.
+        .set_default(GooseDefault::NoResetMetrics, true)?
         .execute()
         .await?;
     let criteria = verdict::Criteria {

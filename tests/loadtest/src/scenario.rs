@@ -5,9 +5,9 @@ use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 /// Request names, shared with the verdict.
-pub const LOGIN: &str = "POST /login";
-pub const BROWSE: &str = "GET /api/deals";
-pub const ADVICE: &str = "GET /api/ava-advice";
+pub const LOGIN: &str = "/login";
+pub const BROWSE: &str = "/api/deals";
+pub const ADVICE: &str = "/api/ava-advice";
 
 const MENTORS: [&str; 4] = ["olyvia", "joel", "evelyn", "errol"];
 /// Filter combinations a reseller flips between (query strings of /api/deals).
