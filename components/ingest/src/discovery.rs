@@ -22,7 +22,7 @@ use keepa_client::ingest_state::{self, DISCOVERY, Discovery, Pass, RunOutcome};
 use keepa_client::{CallError, ProductDetail, TokenStop, deal_query, now, transaction};
 
 use crate::run::Context;
-use crate::store::{self, Handled};
+use crate::store::{self, AnalyzedDeal, Handled};
 
 /// Keepa caches `/deal` answers ~120 s; deals updated this long before a pass began are scanned
 /// again by the next pass rather than risk missing them.
@@ -109,7 +109,7 @@ struct ChunkResult<'a> {
 
 /// Handles one chunk and writes it; `Some(stop)` when tokens ran out part-way (what was complete
 /// is written, the rest is retried by the next run).
-fn process_chunk<'a>(cx: &mut Context, chunk: &[&'a Deal], existing: &HashSet<String>) -> Result<Option<TokenStop>, CallError> {
+fn process_chunk(cx: &mut Context, chunk: &[&Deal], existing: &HashSet<String>) -> Result<Option<TokenStop>, CallError> {
     let (stored, new): (Vec<&Deal>, Vec<&Deal>) = chunk.iter().partition(|deal| existing.contains(&deal.asin));
     let mut result = ChunkResult::default();
     if !stored.is_empty() {
@@ -182,7 +182,7 @@ fn write_chunk(cx: &mut Context, result: ChunkResult) -> Result<(), CallError> {
         }
         for (product, deal, analysis) in &analyses {
             let seller = analysis.market.buy_offer.as_ref().and_then(|offer| offer.seller_id.as_ref()).and_then(|id| sellers.get(id));
-            store::upsert_analyzed(db, source, at, deal, product, analysis, seller, config)?;
+            store::upsert_analyzed(db, source, at, &AnalyzedDeal { deal, product, analysis, seller }, config)?;
             store::mark_seen(db, deal, Handled::Stored)?;
         }
         for deal in &rejected {

@@ -5,7 +5,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use domain::analysis::{Analysis, market_snapshot};
+use domain::analysis::{Analysis, MarketSnapshot, market_snapshot};
 use domain::averages::percent_down;
 use domain::buy_offer::{BuyOffer, SellerShipping, refreshed_seller_name};
 use domain::config::AnalysisConfig;
@@ -115,24 +115,25 @@ fn seconds(value: Option<UnixSeconds>) -> Value {
     integer(value.map(|at| at.0))
 }
 
+/// A discovered deal after its full analysis.
+pub struct AnalyzedDeal<'a> {
+    pub deal: &'a Deal,
+    pub product: &'a Product,
+    pub analysis: &'a Analysis,
+    /// The buy offer's seller, when `/seller` answered.
+    pub seller: Option<&'a Seller>,
+}
+
 /// A product and its deal after a full analysis, with its chart and inferred sales.
-pub fn upsert_analyzed(
-    db: &Connection,
-    source: &str,
-    now: UnixSeconds,
-    deal: &Deal,
-    product: &Product,
-    analysis: &Analysis,
-    seller: Option<&Seller>,
-    config: &AnalysisConfig,
-) -> Result<(), DbError> {
+pub fn upsert_analyzed(db: &Connection, source: &str, now: UnixSeconds, analyzed: &AnalyzedDeal, config: &AnalysisConfig) -> Result<(), DbError> {
+    let AnalyzedDeal { deal, product, analysis, seller } = *analyzed;
     upsert_product(db, product, now)?;
     let market = &analysis.market;
     let offer = market.buy_offer.as_ref();
     let seasons = analysis.list_at.seasons;
     let stats = product.stats.as_ref();
     let inputs = analysis.economics_inputs.as_ref();
-    let params = [
+    let mut params = vec![
         Value::Text(product.asin.clone()),
         Value::Text(source.into()),
         seconds(deal.created_at),
@@ -147,17 +148,9 @@ pub fn upsert_analyzed(
         text(seller.and_then(|seller| seller.name.as_deref())),
         real(seller.map(|seller| seller_quality(seller.rating_pct, seller.rating_count))),
         integer(offer.map(|offer| offer.is_fba.into())),
-        integer(market.sales_rank),
-        integer(market.sales_rank_avg180),
-        integer(market.sales_rank_avg365),
-        integer(market.drops30),
-        integer(market.drops180),
-        integer(market.drops365),
-        integer(market.used_offers_now),
-        real(market.used_offers_avg30.map(|n| n as f64)),
-        real(market.used_offers_avg180.map(|n| n as f64)),
-        real(market.used_offers_avg365.map(|n| n as f64)),
-        integer(market.new_offers_now),
+    ];
+    params.extend(market_columns(market));
+    params.extend([
         Value::Integer(market.amazon_selling.into()),
         integer(stats.and_then(|stats| stats.current.price(CsvType::Amazon))),
         cents(analysis.one_year_avg),
@@ -178,7 +171,7 @@ pub fn upsert_analyzed(
         Value::Integer(analysis.offer_drops_count() as i64),
         cents(inputs.map(|inputs| inputs.fba_fee)),
         real(inputs.map(|inputs| inputs.referral_fee_pct)),
-    ];
+    ]);
     db.execute(
         &format!(
             "INSERT INTO deals (asin, source, deal_found_at, last_seen_at, last_price_change_at, keepa_last_update_km,
@@ -339,22 +332,34 @@ pub fn refresh(db: &Connection, now: UnixSeconds, product: &Product, deal: Optio
             text(new_seller),
             text(seller_name.as_deref()),
             real(offer.and_then(|offer| percent_down(offer.price_now, one_year_avg))),
-            integer(market.sales_rank),
-            integer(market.sales_rank_avg180),
-            integer(market.sales_rank_avg365),
-            integer(market.drops30),
-            integer(market.drops180),
-            integer(market.drops365),
-            integer(market.used_offers_now),
-            real(market.used_offers_avg30.map(|n| n as f64)),
-            real(market.used_offers_avg180.map(|n| n as f64)),
-            real(market.used_offers_avg365.map(|n| n as f64)),
-            integer(market.new_offers_now),
+        ]
+        .into_iter()
+        .chain(market_columns(&market))
+        .chain([
             integer(stats.map(|_| market.amazon_selling.into())),
             integer(stats.and_then(|stats| stats.current.price(CsvType::Amazon))),
-        ],
+        ])
+        .collect::<Vec<_>>(),
     )?;
     Ok(())
+}
+
+/// Rank and offer columns in schema order: `sales_rank` … `new_offers_now`.
+fn market_columns(market: &MarketSnapshot) -> [Value; 11] {
+    let average = |count: Option<i64>| real(count.map(|n| n as f64));
+    [
+        integer(market.sales_rank),
+        integer(market.sales_rank_avg180),
+        integer(market.sales_rank_avg365),
+        integer(market.drops30),
+        integer(market.drops180),
+        integer(market.drops365),
+        integer(market.used_offers_now),
+        average(market.used_offers_avg30),
+        average(market.used_offers_avg180),
+        average(market.used_offers_avg365),
+        integer(market.new_offers_now),
+    ]
 }
 
 /// Deletes the deals chosen by `condition` (a `WHERE` over `deals`) with everything stored for

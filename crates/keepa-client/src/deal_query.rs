@@ -75,10 +75,10 @@ pub fn validate(query: Value) -> Result<Value, String> {
         }
     }
     for name in ID_LISTS {
-        if let Some(value) = fields.get(name) {
-            if !integers(value).is_some_and(|ids| ids.iter().all(|id| *id >= 0)) {
-                return Err(format!("`{name}` must be an array of non-negative integers"));
-            }
+        if let Some(value) = fields.get(name)
+            && !integers(value).is_some_and(|ids| ids.iter().all(|id| *id >= 0))
+        {
+            return Err(format!("`{name}` must be an array of non-negative integers"));
         }
     }
     if !price_types_ok(&fields) {
@@ -90,10 +90,10 @@ pub fn validate(query: Value) -> Result<Value, String> {
         }
     }
     for (name, low, high) in BOUNDED {
-        if let Some(value) = fields.get(name) {
-            if !value.as_i64().is_some_and(|n| (low..=high).contains(&n)) {
-                return Err(format!("`{name}` must be an integer from {low} to {high}"));
-            }
+        if let Some(value) = fields.get(name)
+            && !value.as_i64().is_some_and(|n| (low..=high).contains(&n))
+        {
+            return Err(format!("`{name}` must be an integer from {low} to {high}"));
         }
     }
     if fields.get("titleSearch").is_some_and(|value| !value.is_string()) {

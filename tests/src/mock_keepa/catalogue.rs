@@ -10,6 +10,7 @@
 //! used price is not a bargain. Everything derives from `(seed, index, epoch)`: the same book
 //! renders identically on every request, so tests can analyse exactly what the app received.
 
+use domain::time::UnixSeconds;
 use serde_json::{Value, json};
 
 /// Keepa minutes are counted from 2011-01-01T00:00Z.
@@ -136,7 +137,7 @@ impl Book {
         let dead_since = now_km - 400 * DAY_MINUTES;
         for day in 0..HISTORY_DAYS {
             let day_km = start_km + day * DAY_MINUTES + rng.between(0, 600);
-            let month = month_of(KEEPA_EPOCH_UNIX + day_km * 60);
+            let month = UnixSeconds(KEEPA_EPOCH_UNIX + day_km * 60).month().number();
             let in_season = matches!(month, 1 | 8 | 9);
             let seasonal = kind == Kind::SeasonalTextbook || kind == Kind::Overpriced;
             let price = if seasonal && in_season { base_price * 14 / 10 } else { base_price } + rng.between(-400, 400);
@@ -285,15 +286,4 @@ fn cut_history(csv: &Value, from_km: i64) -> Value {
         Value::Array(kept)
     });
     Value::Array(series.collect())
-}
-
-/// Calendar month (1–12, UTC) of a unix time.
-fn month_of(unix_seconds: i64) -> u32 {
-    let days = unix_seconds.div_euclid(86_400);
-    let z = days + 719_468;
-    let day_of_era = z.rem_euclid(146_097);
-    let year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let month = (5 * day_of_year + 2) / 153;
-    (if month < 10 { month + 3 } else { month - 9 }) as u32
 }
