@@ -4,6 +4,7 @@
 
 mod client;
 pub mod mock_keepa;
+pub mod mock_llm;
 mod mock_server;
 mod runtime_process;
 

@@ -3,6 +3,7 @@
 //! `/api/health` reports the database and schema version (is the app usable?) and what the Keepa
 //! ingestion is doing (is the data fresh?).
 
+mod ai;
 mod ingestion;
 
 use serde::Serialize;
@@ -16,6 +17,7 @@ struct Health {
     version: &'static str,
     database: DatabaseHealth,
     ingestion: Option<ingestion::IngestionHealth>,
+    ai: ai::AiHealth,
 }
 
 #[derive(Serialize)]
@@ -52,7 +54,8 @@ fn full_health() -> Response {
     let database = database_health();
     let status = if database.ok { "ok" } else { "degraded" };
     let ingestion = if database.ok { Connection::open_default().ok().and_then(|db| ingestion::report(&db).ok()) } else { None };
-    http_kit::json(200, &Health { status, version: env!("CARGO_PKG_VERSION"), database, ingestion })
+    let ai = ai::ai_health(Connection::open_default().ok().as_ref());
+    http_kit::json(200, &Health { status, version: env!("CARGO_PKG_VERSION"), database, ingestion, ai })
 }
 
 fn database_health() -> DatabaseHealth {

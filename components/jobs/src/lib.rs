@@ -1,0 +1,75 @@
+//! The cron-triggered worker of guided learning (the serverless form of the task queue the
+//! original plan called for): each tick claims one pending learn job, fetches the page if the
+//! input is a URL, keeps its visible text, runs the strategy and mental-model extractions
+//! concurrently, and stores the result for the admin's review. Any failure is stored on the job
+//! with its reason; the run itself succeeds, so the schedule never stalls on one bad job.
+
+use learning::extract::{self, Extraction};
+use learning::jobs::{self, Claimed, Input, Outcome};
+use learning::{fetch, text};
+use llm_client::cache::now;
+use llm_client::{Completion, Config, LlmClient, LlmError};
+use spin_sdk::sqlite::Connection;
+
+wit_bindgen::generate!({ path: "../../wit/cron", world: "spin-cron" });
+
+struct Jobs;
+
+impl Guest for Jobs {
+    fn handle_cron_event(_metadata: Metadata) -> Result<(), Error> {
+        spin_sdk::http::run(run_one()).map_err(Error::Other)
+    }
+}
+
+export!(Jobs);
+
+/// Works off the oldest pending job, if any.
+async fn run_one() -> Result<(), String> {
+    let db = Connection::open_default().map_err(|e| format!("database unavailable: {e}"))?;
+    let Some(job) = jobs::claim(&db, now())? else { return Ok(()) };
+    match learn(&db, &job).await {
+        Ok(()) => Ok(()),
+        Err(reason) => jobs::fail(&db, job.id, &reason, now()),
+    }
+}
+
+async fn learn(db: &Connection, job: &Claimed) -> Result<(), String> {
+    let source_text = match &job.input {
+        Input::Text(raw) => text::from_plain(raw),
+        Input::Url(url) => {
+            jobs::progress(db, job.id, "fetching the page", now())?;
+            let page = fetch::fetch(url).await.map_err(|e| format!("could not fetch {url}: {e}"))?;
+            let body = String::from_utf8_lossy(&page.body);
+            if page.is_html { text::from_html(&body) } else { text::from_plain(&body) }
+        }
+    };
+    if source_text.trim().is_empty() {
+        return Err("there is no visible text to learn from".into());
+    }
+    let config = Config::from_variables();
+    if !config.is_configured() {
+        return Err(format!("{}: set the llm_api_key variable to learn", LlmError::NotConfigured));
+    }
+    jobs::progress(db, job.id, "extracting strategies and mental models", now())?;
+    let client = LlmClient::new(config, db);
+    let (strategies_request, models_request) =
+        (extract::strategies_request(&source_text), extract::mental_models_request(&source_text));
+    let (strategies, models) = futures::join!(client.complete(&strategies_request), client.complete(&models_request));
+    if let (Err(error), Err(_)) = (&strategies, &models) {
+        return Err(format!("both extractions failed: {error}"));
+    }
+    let strategies = parsed(strategies, "strategies", extract::parse_strategies);
+    let models = parsed(models, "mental models", extract::parse_mental_models);
+    let mut notes = strategies.notes;
+    notes.extend(models.notes);
+    let outcome = Outcome { source_text: &source_text, strategies: &strategies.items, mental_models: &models.items, notes: &notes };
+    jobs::complete(db, job.id, &outcome, now())
+}
+
+/// The repaired items of one extraction, or a note saying why there are none.
+fn parsed<T>(answer: Result<Completion, LlmError>, what: &str, parse: fn(&str) -> Extraction<T>) -> Extraction<T> {
+    match answer {
+        Ok(completion) => parse(&completion.content),
+        Err(error) => Extraction { items: Vec::new(), notes: vec![format!("could not extract {what}: {error}")] },
+    }
+}

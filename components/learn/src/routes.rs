@@ -1,0 +1,130 @@
+//! The learn endpoints, one function each, after the admin check.
+
+use learning::extract::{self, Extraction};
+use learning::jobs::{self, Input};
+use learning::url_guard;
+use llm_client::cache::now;
+use mentors::knowledge::{self, Saved};
+use serde::{Deserialize, Serialize};
+use spin_sdk::http::{Request, Response};
+use spin_sdk::sqlite::Connection;
+
+/// Longest text accepted for learning (the extractions read at most 50,000 characters of it).
+const MAX_TEXT_CHARS: usize = 200_000;
+
+fn storage(message: String) -> Response {
+    http_kit::error(503, message)
+}
+
+#[derive(Deserialize)]
+struct LearnJson {
+    text: Option<String>,
+    url: Option<String>,
+}
+
+/// `POST /learn` → 202 `{"job_id"}`.
+pub fn submit(db: &Connection, request: &Request, user_id: i64) -> Result<Response, Response> {
+    let input = parse_input(request)?;
+    let job_id = jobs::submit(db, user_id, &input, now()).map_err(storage)?;
+    #[derive(Serialize)]
+    struct Queued {
+        job_id: i64,
+        status_url: String,
+    }
+    Ok(http_kit::json(202, &Queued { job_id, status_url: format!("/api/learn/{job_id}") }))
+}
+
+/// The text or URL of a learn request: form `learning_text` (a lone http(s) URL is fetched) or JSON.
+fn parse_input(request: &Request) -> Result<Input, Response> {
+    let (text, url) = if accounts::csrf::is_form(request) {
+        let field = accounts::csrf::form_field(request.body(), "learning_text").unwrap_or_default();
+        let trimmed = field.trim();
+        let is_url = !trimmed.contains(char::is_whitespace) && (trimmed.starts_with("http://") || trimmed.starts_with("https://"));
+        if is_url { (None, Some(trimmed.to_string())) } else { (Some(field), None) }
+    } else {
+        let json: LearnJson = serde_json::from_slice(request.body())
+            .map_err(|e| http_kit::error(400, format!("expected form field learning_text or JSON {{\"text\"}} / {{\"url\"}}: {e}")))?;
+        (json.text, json.url)
+    };
+    match (text, url) {
+        (_, Some(url)) => url_guard::check(&url)
+            .map(|url| Input::Url(url.to_string()))
+            .map_err(|refusal| http_kit::error(400, format!("this URL cannot be learned from: {refusal}"))),
+        (Some(text), None) if text.trim().is_empty() => Err(http_kit::error(400, "the text to learn from is empty")),
+        (Some(text), None) if text.chars().count() > MAX_TEXT_CHARS => {
+            Err(http_kit::error(400, format!("the text is too long; the limit is {MAX_TEXT_CHARS} characters")))
+        }
+        (Some(text), None) => Ok(Input::Text(text)),
+        (None, None) => Err(http_kit::error(400, "send learning_text, or JSON with \"text\" or \"url\"")),
+    }
+}
+
+fn job_id(raw: &str) -> Result<i64, Response> {
+    raw.parse::<i64>().ok().filter(|id| *id > 0).ok_or_else(|| http_kit::error(400, format!("`{raw}` is not a job id")))
+}
+
+/// `GET /api/learn/<id>`.
+pub fn status(db: &Connection, raw_id: &str) -> Result<Response, Response> {
+    let job = jobs::get(db, job_id(raw_id)?).map_err(storage)?.ok_or_else(|| http_kit::error(404, "no such learn job"))?;
+    Ok(http_kit::json(200, &job))
+}
+
+#[derive(Deserialize, Default)]
+struct Approval {
+    strategies: Option<serde_json::Value>,
+    mental_models: Option<serde_json::Value>,
+}
+
+/// `POST /api/learn/<id>/approve`: the admin's edited lists, or the extracted ones as they are.
+pub fn approve(db: &Connection, raw_id: &str, body: &[u8]) -> Result<Response, Response> {
+    let id = job_id(raw_id)?;
+    let job = jobs::get(db, id).map_err(storage)?.ok_or_else(|| http_kit::error(404, "no such learn job"))?;
+    if !matches!(job.status.as_str(), "done" | "approved") {
+        return Err(http_kit::error(409, format!("the job is {}; only a finished job can be approved", job.status)));
+    }
+    let edits: Approval = if body.iter().all(u8::is_ascii_whitespace) {
+        Approval::default()
+    } else {
+        serde_json::from_slice::<Option<Approval>>(body)
+            .map_err(|e| http_kit::error(400, format!("expected JSON {{\"strategies\": [...], \"mental_models\": [...]}}: {e}")))?
+            .unwrap_or_default()
+    };
+    let strategies = match edits.strategies {
+        Some(value) => extract::strategies_from_json(value, Extraction::default()).items,
+        None => job.strategies.unwrap_or_default(),
+    };
+    let models = match edits.mental_models {
+        Some(value) => extract::model_statements(value, &mut Vec::new()),
+        None => job.mental_models.unwrap_or_default(),
+    };
+    let (strategies, mental_models) = knowledge::approve(db, &strategies, &models, id).map_err(storage)?;
+    jobs::mark_approved(db, id, now()).map_err(storage)?;
+    #[derive(Serialize)]
+    struct Approved {
+        strategies: Saved,
+        mental_models: Saved,
+    }
+    Ok(http_kit::json(200, &Approved { strategies, mental_models }))
+}
+
+/// A knowledge-base list with its counts (DOMAIN §5 `/strategies`, `/intelligence`).
+#[derive(Serialize)]
+struct Listing<T> {
+    items: Vec<T>,
+    total_count: i64,
+    new_today_count: i64,
+}
+
+/// `GET /api/strategies`.
+pub fn strategies(db: &Connection) -> Result<Response, Response> {
+    let items = knowledge::list_strategies(db, None).map_err(storage)?;
+    let (total_count, new_today_count) = knowledge::counts(db, "strategies").map_err(storage)?;
+    Ok(http_kit::json(200, &Listing { items, total_count, new_today_count }))
+}
+
+/// `GET /api/intelligence`.
+pub fn intelligence(db: &Connection) -> Result<Response, Response> {
+    let items = knowledge::list_mental_models(db, None).map_err(storage)?;
+    let (total_count, new_today_count) = knowledge::counts(db, "mental_models").map_err(storage)?;
+    Ok(http_kit::json(200, &Listing { items, total_count, new_today_count }))
+}

@@ -1,0 +1,94 @@
+//! `POST /api/mentor-chat` (DOMAIN §5.4): `{message, mentor, conversation_id?}` →
+//! `{reply, conversation_id, source}`.
+//!
+//! Unlike the original's single-turn chat, each conversation's recent turns (within a token
+//! budget) go back to the model, so follow-up questions work. Conversations belong to one user;
+//! another user's id is answered as unknown. Without a provider the reply says the mentor is
+//! offline (`"source": "offline"`) and the question is still kept in the history.
+
+use llm_client::{ChatRequest, Config, Feature, LlmClient, cache, ledger, sanitize};
+use mentors::persona::Persona;
+use mentors::{history, knowledge, offline, prompt};
+use serde::{Deserialize, Serialize};
+use spin_sdk::http::{Method, Request, Response};
+use spin_sdk::http_component;
+use spin_sdk::sqlite::Connection;
+
+/// Longest accepted message, in characters.
+const MAX_MESSAGE_CHARS: usize = 2000;
+
+#[derive(Deserialize)]
+struct ChatInput {
+    message: Option<String>,
+    mentor: Option<String>,
+    conversation_id: Option<i64>,
+}
+
+#[derive(Serialize)]
+struct ChatReply {
+    reply: String,
+    conversation_id: i64,
+    mentor: &'static str,
+    source: &'static str,
+}
+
+#[http_component]
+async fn handle(request: Request) -> Response {
+    match answer(request).await {
+        Ok(response) | Err(response) => response,
+    }
+}
+
+async fn answer(request: Request) -> Result<Response, Response> {
+    if *request.method() != Method::Post {
+        return Err(http_kit::method_not_allowed("POST"));
+    }
+    let db = Connection::open_default().map_err(|e| http_kit::error(503, format!("database unavailable: {e}")))?;
+    let user = accounts::require_user(&db, &request, accounts::Audience::Api)?;
+    let input: ChatInput = serde_json::from_slice(request.body())
+        .map_err(|e| http_kit::error(400, format!("expected JSON {{\"message\", \"mentor\", \"conversation_id\"?}}: {e}")))?;
+    let message = validated_message(input.message.as_deref())?;
+    let persona = Persona::from_optional_key(input.mentor.as_deref())
+        .ok_or_else(|| http_kit::error(400, "unknown mentor; use olyvia, joel, evelyn or errol"))?;
+    let storage = |e: String| http_kit::error(503, e);
+    let now = cache::now();
+    let conversation_id = match input.conversation_id {
+        Some(id) if history::belongs_to(&db, id, user.id).map_err(storage)? => id,
+        Some(_) => return Err(http_kit::error(404, "no such conversation")),
+        None => history::start(&db, user.id, persona.key(), now).map_err(storage)?,
+    };
+    let earlier = history::recent(&db, conversation_id).map_err(storage)?;
+    let knowledge = knowledge::load_for_prompts(&db).map_err(storage)?;
+    history::append(&db, conversation_id, "user", &message, now).map_err(storage)?;
+    let request = ChatRequest {
+        feature: Feature::Chat,
+        user_id: Some(user.id),
+        messages: prompt::chat_messages(persona, &knowledge, &earlier, &message),
+        temperature: 0.5,
+        max_tokens: Some(300),
+    };
+    let (reply, source) = match LlmClient::new(Config::from_variables(), &db).complete(&request).await {
+        Ok(completion) => {
+            let reply = sanitize::html(&completion.content);
+            history::append(&db, conversation_id, "assistant", &reply, cache::now()).map_err(storage)?;
+            (reply, "llm")
+        }
+        Err(error) => {
+            ledger::record_offline_answer(&db, Feature::Chat);
+            (offline::chat_html(persona, &error.to_string()), "offline")
+        }
+    };
+    Ok(http_kit::json(200, &ChatReply { reply, conversation_id, mentor: persona.key(), source }))
+}
+
+/// The trimmed message, or a 400 naming the limit.
+fn validated_message(message: Option<&str>) -> Result<String, Response> {
+    let message = message.map(str::trim).unwrap_or("");
+    if message.is_empty() {
+        return Err(http_kit::error(400, format!("message is empty; send 1 to {MAX_MESSAGE_CHARS} characters")));
+    }
+    if message.chars().count() > MAX_MESSAGE_CHARS {
+        return Err(http_kit::error(400, format!("message is too long; the limit is {MAX_MESSAGE_CHARS} characters")));
+    }
+    Ok(message.to_string())
+}

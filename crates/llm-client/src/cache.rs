@@ -1,0 +1,62 @@
+//! Answers kept in the key-value store with an expiry (DOMAIN §6.3 [REWRITE]: the original's
+//! JSON-file caches had no TTL and were rewritten whole on every set).
+//!
+//! Keys are `<prefix>:<sha256 of the parts>`, so everything an answer depends on (for advice: the
+//! deal's figures, the user's settings, the knowledge version) goes into the key and a changed
+//! input is simply a miss; nothing has to be invalidated.
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use spin_sdk::key_value::Store;
+
+#[derive(Serialize, Deserialize)]
+struct Entry {
+    expires_at: i64,
+    value: String,
+}
+
+/// The cache key for `parts` under `prefix`.
+pub fn key(prefix: &str, parts: &[&str]) -> String {
+    let mut hasher = Sha256::new();
+    for part in parts {
+        hasher.update((part.len() as u64).to_le_bytes());
+        hasher.update(part.as_bytes());
+    }
+    let digest = hasher.finalize();
+    let hex: String = digest.iter().map(|byte| format!("{byte:02x}")).collect();
+    format!("{prefix}:{hex}")
+}
+
+/// The cached value, if present and not expired at `now` (unix seconds).
+pub fn get(store: &Store, key: &str, now: i64) -> Option<String> {
+    let bytes = store.get(key).ok()??;
+    let entry: Entry = serde_json::from_slice(&bytes).ok()?;
+    (entry.expires_at > now).then_some(entry.value)
+}
+
+/// Stores `value` until `now + ttl_secs`; a failed write only costs a later miss.
+pub fn put(store: &Store, key: &str, value: &str, now: i64, ttl_secs: i64) {
+    let entry = Entry { expires_at: now + ttl_secs, value: value.to_string() };
+    if let Ok(bytes) = serde_json::to_vec(&entry)
+        && let Err(error) = store.set(key, &bytes)
+    {
+        eprintln!("answer cache: could not store {key}: {error}");
+    }
+}
+
+/// Unix seconds now (WASI wall clock).
+pub fn now() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_separate_their_parts() {
+        assert_ne!(key("advice", &["ab", "c"]), key("advice", &["a", "bc"]));
+        assert_eq!(key("advice", &["a"]), key("advice", &["a"]));
+        assert!(key("advice", &["a"]).starts_with("advice:"));
+    }
+}

@@ -1,0 +1,66 @@
+//! Provider settings from Spin variables (see `spin.toml`), so a deployment switches provider,
+//! model or budget without a rebuild:
+//!
+//! | variable | default | meaning |
+//! |---|---|---|
+//! | `llm_base_url` | `https://api.x.ai` | origin of an OpenAI-compatible API; `/v1/chat/completions` is appended |
+//! | `llm_api_key` | empty | secret; empty means "not configured" (offline answers only) |
+//! | `llm_model` | `grok-4-1-fast-reasoning` | the model the original's owner fixed (DOMAIN §6.1) |
+//! | `llm_timeout_secs` | 30 | deadline of one call, retries included |
+//! | `llm_daily_budget` | 1000 | provider calls per UTC day for the whole app (DOMAIN §2.4) |
+//! | `llm_user_daily_cap` | 200 | provider calls per UTC day for one user |
+//!
+//! The base URL is an origin, not a full endpoint, so that `allowed_outbound_hosts` can name
+//! exactly it (`["{{ llm_base_url }}"]`).
+
+use crate::ledger::Limits;
+use spin_sdk::variables;
+use std::time::Duration;
+
+pub const DEFAULT_MODEL: &str = "grok-4-1-fast-reasoning";
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+pub const DEFAULT_DAILY_BUDGET: u64 = 1000;
+pub const DEFAULT_USER_DAILY_CAP: u64 = 200;
+/// Path of the chat-completions endpoint under the base URL.
+const COMPLETIONS_PATH: &str = "/v1/chat/completions";
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Config {
+    pub base_url: String,
+    pub api_key: String,
+    pub model: String,
+    pub timeout: Duration,
+    pub daily_budget: u64,
+    pub user_daily_cap: u64,
+}
+
+impl Config {
+    /// Reads the variables; a missing or unparsable value takes its default, so a typo can
+    /// degrade to offline answers but never take an endpoint down.
+    pub fn from_variables() -> Config {
+        let text = |name: &str| variables::get(name).ok().map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+        let number = |name: &str| text(name).and_then(|v| v.parse::<u64>().ok());
+        Config {
+            base_url: text("llm_base_url").unwrap_or_default(),
+            api_key: text("llm_api_key").unwrap_or_default(),
+            model: text("llm_model").unwrap_or_else(|| DEFAULT_MODEL.to_string()),
+            timeout: number("llm_timeout_secs").map_or(DEFAULT_TIMEOUT, Duration::from_secs),
+            daily_budget: number("llm_daily_budget").unwrap_or(DEFAULT_DAILY_BUDGET),
+            user_daily_cap: number("llm_user_daily_cap").unwrap_or(DEFAULT_USER_DAILY_CAP),
+        }
+    }
+
+    /// Whether a provider call can be attempted at all.
+    pub fn is_configured(&self) -> bool {
+        !self.api_key.is_empty() && (self.base_url.starts_with("https://") || self.base_url.starts_with("http://"))
+    }
+
+    /// The full chat-completions URL.
+    pub fn endpoint(&self) -> String {
+        format!("{}{COMPLETIONS_PATH}", self.base_url.trim_end_matches('/'))
+    }
+
+    pub fn limits(&self) -> Limits {
+        Limits { daily_budget: self.daily_budget, user_daily_cap: self.user_daily_cap }
+    }
+}

@@ -1,0 +1,237 @@
+//! The `ai_usage` ledger (migration 0005): calls, failures, tokens and estimated cost per UTC day
+//! and feature, and the budget checks made before every provider request.
+//!
+//! A reservation is one conditional UPSERT, so concurrent requests can never overshoot the daily
+//! budget: the row is incremented only while the day's total is below the budget. The per-user
+//! cap is a second conditional UPSERT on `ai_user_usage`; when it refuses, the app-wide
+//! reservation is given back. Budget state: `warning` from 80 % of the budget, `refused` at 100 %.
+
+use crate::LlmError;
+use serde::Serialize;
+use spin_sdk::sqlite::{Connection, Value};
+
+/// Estimated price per million tokens, in micro-USD per token × 100 (defaults of
+/// grok-4-1-fast-reasoning: $0.20 per million prompt tokens, $0.50 per million completion tokens).
+const PROMPT_PRICE_CENTI_MICRO_USD: u64 = 20;
+const COMPLETION_PRICE_CENTI_MICRO_USD: u64 = 50;
+/// Share of the budget from which the state is `warning`.
+const WARNING_PERCENT: u64 = 80;
+
+/// What the AI is used for (the `feature` column).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Feature {
+    Advice,
+    Chat,
+    Learn,
+    Ingest,
+}
+
+impl Feature {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Feature::Advice => "advice",
+            Feature::Chat => "chat",
+            Feature::Learn => "learn",
+            Feature::Ingest => "ingest",
+        }
+    }
+}
+
+/// The budgets a reservation is checked against.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Limits {
+    pub daily_budget: u64,
+    pub user_daily_cap: u64,
+}
+
+fn storage(error: spin_sdk::sqlite::Error) -> LlmError {
+    LlmError::Storage(error.to_string())
+}
+
+fn int(value: u64) -> Value {
+    Value::Integer(i64::try_from(value).unwrap_or(i64::MAX))
+}
+
+/// Counts one provider request for today, or refuses it when the app's budget or the user's cap
+/// is used up.
+pub fn reserve(db: &Connection, feature: Feature, user_id: Option<i64>, limits: &Limits) -> Result<(), LlmError> {
+    let reserved = db
+        .execute(
+            "INSERT INTO ai_usage (day, feature, calls) \
+             SELECT date('now'), ?1, 1 \
+             WHERE (SELECT COALESCE(SUM(calls), 0) FROM ai_usage WHERE day = date('now')) < ?2 \
+             ON CONFLICT (day, feature) DO UPDATE SET calls = calls + 1 \
+             RETURNING calls",
+            &[Value::Text(feature.as_str().into()), int(limits.daily_budget)],
+        )
+        .map_err(storage)?;
+    if reserved.rows.is_empty() {
+        return Err(LlmError::BudgetExhausted { budget: limits.daily_budget });
+    }
+    let Some(user_id) = user_id else { return Ok(()) };
+    let counted = db
+        .execute(
+            "INSERT INTO ai_user_usage (day, user_id, calls) \
+             SELECT date('now'), ?1, 1 \
+             WHERE COALESCE((SELECT calls FROM ai_user_usage WHERE day = date('now') AND user_id = ?1), 0) < ?2 \
+             ON CONFLICT (day, user_id) DO UPDATE SET calls = calls + 1 \
+             RETURNING calls",
+            &[Value::Integer(user_id), int(limits.user_daily_cap)],
+        )
+        .map_err(storage)?;
+    if counted.rows.is_empty() {
+        db.execute(
+            "UPDATE ai_usage SET calls = calls - 1 WHERE day = date('now') AND feature = ?1",
+            &[Value::Text(feature.as_str().into())],
+        )
+        .map_err(storage)?;
+        return Err(LlmError::UserCapReached { cap: limits.user_daily_cap });
+    }
+    Ok(())
+}
+
+/// Rough token count (4 characters per token), for history budgets and providers that omit `usage`.
+pub fn estimate_tokens(text: &str) -> u64 {
+    (text.chars().count() as u64).div_ceil(4)
+}
+
+/// Estimated cost of a completion in micro-USD.
+pub fn estimated_cost_micro_usd(prompt_tokens: u64, completion_tokens: u64) -> u64 {
+    (prompt_tokens * PROMPT_PRICE_CENTI_MICRO_USD + completion_tokens * COMPLETION_PRICE_CENTI_MICRO_USD).div_ceil(100)
+}
+
+/// Adds the tokens and cost of a successful request (already counted by [`reserve`]).
+/// Bookkeeping failures after the fact are logged, not returned: the answer is already paid for.
+pub fn record_completion(db: &Connection, feature: Feature, prompt_tokens: u64, completion_tokens: u64) {
+    let cost = estimated_cost_micro_usd(prompt_tokens, completion_tokens);
+    bump(
+        db,
+        feature,
+        "prompt_tokens = prompt_tokens + ?2, completion_tokens = completion_tokens + ?3, \
+         estimated_cost_micro_usd = estimated_cost_micro_usd + ?4",
+        &[int(prompt_tokens), int(completion_tokens), int(cost)],
+    );
+}
+
+/// Counts a failed request.
+pub fn record_failure(db: &Connection, feature: Feature) {
+    bump(db, feature, "failures = failures + 1", &[]);
+}
+
+/// Counts an answer served from the cache (no provider call).
+pub fn record_cache_hit(db: &Connection, feature: Feature) {
+    bump(db, feature, "cache_hits = cache_hits + 1", &[]);
+}
+
+/// Counts an answer produced offline (no provider, provider down or budget used up).
+pub fn record_offline_answer(db: &Connection, feature: Feature) {
+    bump(db, feature, "offline_answers = offline_answers + 1", &[]);
+}
+
+/// `UPDATE ai_usage SET <assignments>` on today's row of `feature`, creating it first.
+fn bump(db: &Connection, feature: Feature, assignments: &str, values: &[Value]) {
+    let mut parameters = vec![Value::Text(feature.as_str().into())];
+    parameters.extend_from_slice(values);
+    let result = db
+        .execute(
+            "INSERT INTO ai_usage (day, feature) VALUES (date('now'), ?1) ON CONFLICT (day, feature) DO NOTHING",
+            &parameters[..1],
+        )
+        .and_then(|_| {
+            db.execute(&format!("UPDATE ai_usage SET {assignments} WHERE day = date('now') AND feature = ?1"), &parameters)
+        });
+    if let Err(error) = result {
+        eprintln!("ai_usage ledger: could not record {} usage: {error}", feature.as_str());
+    }
+}
+
+/// Today's usage against the budget, as `/api/health` reports it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct UsageSummary {
+    pub day: String,
+    pub calls_today: u64,
+    pub daily_budget: u64,
+    /// `ok`, `warning` (≥ 80 % of the budget) or `refused` (budget used up).
+    pub budget_state: &'static str,
+    pub failures_today: u64,
+    pub prompt_tokens_today: u64,
+    pub completion_tokens_today: u64,
+    pub estimated_spend_usd_today: f64,
+    pub advice_cache_hits_today: u64,
+    /// Cache hits / (cache hits + provider calls) of the advice feature; `None` before any.
+    pub advice_cache_hit_rate: Option<f64>,
+    pub offline_answers_today: u64,
+}
+
+/// `ok`, `warning` or `refused` for `calls` of `budget`.
+pub fn budget_state(calls: u64, budget: u64) -> &'static str {
+    if calls >= budget {
+        "refused"
+    } else if calls * 100 >= budget * WARNING_PERCENT {
+        "warning"
+    } else {
+        "ok"
+    }
+}
+
+/// Sums today's rows.
+pub fn summary(db: &Connection, daily_budget: u64) -> Result<UsageSummary, LlmError> {
+    let result = db
+        .execute(
+            "SELECT date('now') AS day, \
+                    COALESCE(SUM(calls), 0), COALESCE(SUM(failures), 0), COALESCE(SUM(prompt_tokens), 0), \
+                    COALESCE(SUM(completion_tokens), 0), COALESCE(SUM(estimated_cost_micro_usd), 0), \
+                    COALESCE(SUM(CASE WHEN feature = 'advice' THEN cache_hits END), 0), \
+                    COALESCE(SUM(CASE WHEN feature = 'advice' THEN calls END), 0), \
+                    COALESCE(SUM(offline_answers), 0) \
+             FROM ai_usage WHERE day = date('now')",
+            &[],
+        )
+        .map_err(storage)?;
+    let row = result.rows.first().ok_or_else(|| LlmError::Storage("no summary row".into()))?;
+    let number = |i: usize| match row.values.get(i) {
+        Some(Value::Integer(v)) => u64::try_from(*v).unwrap_or(0),
+        _ => 0,
+    };
+    let day = match row.values.first() {
+        Some(Value::Text(day)) => day.clone(),
+        _ => String::new(),
+    };
+    let calls = number(1);
+    let (advice_hits, advice_calls) = (number(6), number(7));
+    Ok(UsageSummary {
+        day,
+        calls_today: calls,
+        daily_budget,
+        budget_state: budget_state(calls, daily_budget),
+        failures_today: number(2),
+        prompt_tokens_today: number(3),
+        completion_tokens_today: number(4),
+        estimated_spend_usd_today: number(5) as f64 / 1_000_000.0,
+        advice_cache_hits_today: advice_hits,
+        advice_cache_hit_rate: (advice_hits + advice_calls > 0)
+            .then(|| advice_hits as f64 / (advice_hits + advice_calls) as f64),
+        offline_answers_today: number(8),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn warning_from_eighty_percent_refused_at_the_budget() {
+        assert_eq!(budget_state(0, 1000), "ok");
+        assert_eq!(budget_state(799, 1000), "ok");
+        assert_eq!(budget_state(800, 1000), "warning");
+        assert_eq!(budget_state(1000, 1000), "refused");
+        assert_eq!(budget_state(0, 0), "refused");
+    }
+
+    #[test]
+    fn cost_uses_the_token_prices() {
+        assert_eq!(estimated_cost_micro_usd(1_000_000, 0), 200_000);
+        assert_eq!(estimated_cost_micro_usd(0, 1_000_000), 500_000);
+        assert_eq!(estimated_cost_micro_usd(1, 1), 1);
+    }
+}

@@ -1,0 +1,114 @@
+//! The LLM provider client shared by the AI components (`ava-advice`, `mentor-chat`, `jobs`).
+//!
+//! The original held a server thread for every 5-30 s provider call and counted its quota in
+//! three JSON files (DOMAIN §6.4, §8 item 29). Here a call is async (other requests keep being
+//! served while it waits), bounded by one deadline across its retries ([`retry`]), and every
+//! provider request goes through one atomic SQLite ledger ([`ledger`]) that enforces the daily
+//! budget and a per-user cap before anything is sent. Failures are typed ([`LlmError`]) so each
+//! endpoint can fall back to an offline answer instead of a 500.
+//!
+//! Model output is untrusted (scraped pages can carry prompt injection), so callers pass it
+//! through [`sanitize::html`] before storing or returning it.
+
+pub mod cache;
+pub mod config;
+mod error;
+pub mod ledger;
+mod provider;
+pub mod retry;
+pub mod sanitize;
+pub mod timer;
+
+pub use config::Config;
+pub use error::LlmError;
+pub use ledger::Feature;
+
+use serde::Serialize;
+use spin_sdk::sqlite::Connection;
+use std::time::Instant;
+
+/// One chat message of the OpenAI wire format.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Message {
+    pub role: &'static str,
+    pub content: String,
+}
+
+impl Message {
+    pub fn system(content: impl Into<String>) -> Message {
+        Message { role: "system", content: content.into() }
+    }
+
+    pub fn user(content: impl Into<String>) -> Message {
+        Message { role: "user", content: content.into() }
+    }
+
+    pub fn assistant(content: impl Into<String>) -> Message {
+        Message { role: "assistant", content: content.into() }
+    }
+}
+
+/// What to ask, and on whose account.
+#[derive(Clone, Debug)]
+pub struct ChatRequest {
+    pub feature: Feature,
+    /// Counted against the per-user cap; `None` for background work (learn jobs, ingestion).
+    pub user_id: Option<i64>,
+    pub messages: Vec<Message>,
+    pub temperature: f32,
+    pub max_tokens: Option<u32>,
+}
+
+/// The provider's answer (raw: callers sanitize what they show).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Completion {
+    pub content: String,
+    pub prompt_tokens: u64,
+    pub completion_tokens: u64,
+}
+
+/// A configured client over the app's `default` database (the ledger).
+pub struct LlmClient<'a> {
+    config: Config,
+    db: &'a Connection,
+}
+
+impl<'a> LlmClient<'a> {
+    pub fn new(config: Config, db: &'a Connection) -> Self {
+        LlmClient { config, db }
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Asks the provider, retrying 429/5xx/timeouts with backoff until the call's deadline
+    /// (`llm_timeout_secs`); every attempt is reserved in the ledger first, so a refused budget
+    /// sends nothing.
+    pub async fn complete(&self, request: &ChatRequest) -> Result<Completion, LlmError> {
+        if !self.config.is_configured() {
+            return Err(LlmError::NotConfigured);
+        }
+        let deadline = Instant::now() + self.config.timeout;
+        let body = provider::request_body(&self.config.model, request);
+        let mut attempt = 0;
+        loop {
+            ledger::reserve(self.db, request.feature, request.user_id, &self.config.limits())?;
+            let remaining = deadline.saturating_duration_since(Instant::now());
+            let failure = match provider::attempt(&self.config, &body, remaining).await {
+                Ok(completion) => {
+                    ledger::record_completion(self.db, request.feature, completion.prompt_tokens, completion.completion_tokens);
+                    return Ok(completion);
+                }
+                Err(failure) => failure,
+            };
+            ledger::record_failure(self.db, request.feature);
+            attempt += 1;
+            let remaining = deadline.saturating_duration_since(Instant::now());
+            match retry::next_delay(attempt, &failure, remaining) {
+                Some(delay) => timer::sleep(delay).await,
+                None => return Err(failure.into_error()),
+            }
+        }
+    }
+}

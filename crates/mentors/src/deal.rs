@@ -1,0 +1,174 @@
+//! One deal's figures as a mentor sees them: the stored analysis (`deals` ⋈ `products`) plus the
+//! requesting user's economics (profit, margin, ROI depend on their cost settings, DOMAIN §4.1),
+//! so no user ever gets advice built on another user's numbers.
+
+use crate::sql::{integer, real, text};
+use domain::fees::{BusinessSettings, DealEconomicsInputs, economics};
+use domain::money::Cents;
+use serde::Serialize;
+use spin_sdk::sqlite::{Connection, Value};
+
+/// Everything the advice prompt and the offline advisor read. Money in cents, percentages as
+/// percent; `None` is "unknown". Serialized, it is also the deal part of the advice cache key.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct DealFacts {
+    pub asin: String,
+    pub title: Option<String>,
+    pub binding: Option<String>,
+    pub category: Option<String>,
+    pub condition: Option<String>,
+    pub price_now_cents: Option<i64>,
+    pub list_at_cents: Option<i64>,
+    pub one_year_avg_cents: Option<i64>,
+    pub percent_down: Option<f64>,
+    pub sales_rank: Option<i64>,
+    pub sales_rank_avg365: Option<i64>,
+    pub drops30: Option<i64>,
+    pub drops365: Option<i64>,
+    pub used_offers_now: Option<i64>,
+    pub used_offers_avg365: Option<f64>,
+    pub amazon_selling: bool,
+    pub seasonality: Option<String>,
+    pub sells_window: Option<String>,
+    pub trend: Option<String>,
+    pub deal_trust: Option<f64>,
+    pub all_in_cost_cents: Option<i64>,
+    pub profit_cents: Option<i64>,
+    pub margin_pct: Option<f64>,
+    pub roi_pct: Option<f64>,
+}
+
+const COLUMNS: &str = "d.asin, p.title, p.binding, p.category_sub, d.condition, d.price_now_cents, d.list_at_cents, \
+    d.one_year_avg_cents, d.percent_down, d.sales_rank, d.sales_rank_avg365, d.drops30, d.drops365, \
+    d.used_offers_now, d.used_offers_avg365, d.amazon_selling, d.seasonality, d.sells_window, d.trend, \
+    d.deal_trust, d.fba_fee_cents, d.referral_fee_pct";
+
+/// Whether `asin` is shaped like an ASIN / ISBN-10 (10 ASCII letters or digits).
+pub fn is_asin(asin: &str) -> bool {
+    asin.len() == 10 && asin.bytes().all(|b| b.is_ascii_alphanumeric())
+}
+
+/// The deal for `asin` with `settings` applied, or `None` when there is no such deal.
+pub fn load(db: &Connection, asin: &str, settings: &BusinessSettings) -> Result<Option<DealFacts>, String> {
+    let result = db
+        .execute(
+            &format!("SELECT {COLUMNS} FROM deals d JOIN products p ON p.asin = d.asin WHERE d.asin = ?"),
+            &[Value::Text(asin.to_ascii_uppercase())],
+        )
+        .map_err(|e| e.to_string())?;
+    Ok(result.rows.first().map(|row| from_row(&row.values, settings)))
+}
+
+fn from_row(v: &[Value], settings: &BusinessSettings) -> DealFacts {
+    let price_now = integer(v, 5);
+    let list_at = integer(v, 6);
+    let money = price_now.filter(|p| *p > 0).map(|price| {
+        let inputs = DealEconomicsInputs::new(Cents(price), list_at.map(Cents), integer(v, 20).map(Cents), real(v, 21));
+        economics(&inputs, settings)
+    });
+    DealFacts {
+        asin: text(v, 0).unwrap_or_default(),
+        title: text(v, 1),
+        binding: text(v, 2),
+        category: text(v, 3),
+        condition: text(v, 4),
+        price_now_cents: price_now,
+        list_at_cents: list_at,
+        one_year_avg_cents: integer(v, 7),
+        percent_down: real(v, 8),
+        sales_rank: integer(v, 9),
+        sales_rank_avg365: integer(v, 10),
+        drops30: integer(v, 11),
+        drops365: integer(v, 12),
+        used_offers_now: integer(v, 13),
+        used_offers_avg365: real(v, 14),
+        amazon_selling: integer(v, 15).unwrap_or(0) != 0,
+        seasonality: text(v, 16),
+        sells_window: text(v, 17),
+        trend: text(v, 18),
+        deal_trust: real(v, 19),
+        all_in_cost_cents: money.map(|m| m.all_in_cost.0),
+        profit_cents: money.filter(|_| list_at.is_some_and(|l| l > 0)).map(|m| m.profit.0),
+        margin_pct: money.and_then(|m| m.margin_pct),
+        roi_pct: money.filter(|_| list_at.is_some_and(|l| l > 0)).and_then(|m| m.roi_pct),
+    }
+}
+
+/// `$12.34`, or `unknown`.
+pub fn dollars(cents: Option<i64>) -> String {
+    cents.map_or_else(|| "unknown".to_string(), |c| Cents(c).to_string())
+}
+
+/// `12.3 %`, or `unknown`.
+pub fn percent(value: Option<f64>) -> String {
+    value.map_or_else(|| "unknown".to_string(), |v| format!("{v:.1} %"))
+}
+
+/// A number, or `unknown`.
+pub fn number(value: Option<i64>) -> String {
+    value.map_or_else(|| "unknown".to_string(), |v| v.to_string())
+}
+
+impl DealFacts {
+    /// Whether the book is seasonal in the sense of DOMAIN §6.2's corrections.
+    pub fn is_seasonal(&self) -> bool {
+        self.seasonality.as_deref().is_some_and(|s| s != "Year-round")
+    }
+
+    /// Whether "textbook" appears in the title or seasonality (adds the Seasonality strategies).
+    pub fn mentions_textbook(&self) -> bool {
+        [&self.title, &self.seasonality]
+            .iter()
+            .any(|field| field.as_deref().is_some_and(|s| s.to_ascii_lowercase().contains("textbook")))
+    }
+
+    /// The facts as prompt lines (DOMAIN §6.2 "deal facts").
+    pub fn fact_sheet(&self) -> String {
+        let text = |value: &Option<String>| value.clone().unwrap_or_else(|| "unknown".into());
+        [
+            format!("ASIN: {}", self.asin),
+            format!("Title: {}", text(&self.title)),
+            format!("Binding: {}; category: {}; condition: {}", text(&self.binding), text(&self.category), text(&self.condition)),
+            format!("Buy price now (with seller shipping): {}", dollars(self.price_now_cents)),
+            format!("Recommended List at (typical peak sale): {}", dollars(self.list_at_cents)),
+            format!("1-year average sale price: {}; percent below it: {}", dollars(self.one_year_avg_cents), percent(self.percent_down)),
+            format!(
+                "Sales rank now: {}; 365-day average rank: {}; rank drops (≈ sales) 30 d: {}, 365 d: {}",
+                number(self.sales_rank),
+                number(self.sales_rank_avg365),
+                number(self.drops30),
+                number(self.drops365)
+            ),
+            format!(
+                "Used offers now: {}; 365-day average: {}; Amazon selling: {}",
+                number(self.used_offers_now),
+                self.used_offers_avg365.map_or("unknown".into(), |v| format!("{v:.1}")),
+                if self.amazon_selling { "yes" } else { "no" }
+            ),
+            format!("Seasonality: {}; sells: {}; price trend: {}", text(&self.seasonality), text(&self.sells_window), text(&self.trend)),
+            format!("Deal trust: {}", percent(self.deal_trust)),
+            format!(
+                "For this user: all-in cost {}, profit {}, margin {}, ROI {}",
+                dollars(self.all_in_cost_cents),
+                dollars(self.profit_cents),
+                percent(self.margin_pct),
+                percent(self.roi_pct)
+            ),
+        ]
+        .join("\n")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn asin_shape() {
+        assert!(is_asin("0856485837"));
+        assert!(is_asin("B00ABCDEFG"));
+        assert!(!is_asin("085648583"));
+        assert!(!is_asin("0856485837;"));
+        assert!(!is_asin("../../etc/"));
+    }
+}

@@ -1,0 +1,194 @@
+//! The approved knowledge base (DOMAIN §2.5): strategies and mental models, injected into every
+//! mentor prompt, written only by an admin's approval of a learn job.
+//!
+//! Identity for dedupe is the normalized content (`content_key`: lower-cased, whitespace
+//! collapsed; `category|trigger|advice` for strategies), enforced by a UNIQUE index, so approving
+//! the same lesson twice, or two spellings of it, stores it once.
+
+use crate::sql::{integer, text};
+use serde::{Deserialize, Serialize};
+use spin_sdk::sqlite::{Connection, Value};
+
+/// The five strategy categories of DOMAIN §2.5.
+pub const CATEGORIES: [&str; 5] = ["Buying", "Pricing", "Risk", "Seasonality", "General"];
+/// Most strategies a prompt carries (newest first), to bound prompt size and cost.
+const PROMPT_STRATEGY_LIMIT: usize = 60;
+/// Most mental models a prompt carries (newest first).
+const PROMPT_MODEL_LIMIT: usize = 40;
+
+/// One actionable rule.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Strategy {
+    pub category: String,
+    pub trigger: String,
+    pub advice: String,
+    pub confidence: String,
+}
+
+/// One conceptual statement (DOMAIN §2.5 "intelligence").
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct MentalModel {
+    pub content: String,
+}
+
+/// A stored strategy or mental model as the admin lists show it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Stored<T> {
+    pub id: i64,
+    #[serde(flatten)]
+    pub item: T,
+    pub date_added: String,
+}
+
+/// What the prompts inject.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Knowledge {
+    pub version: i64,
+    pub strategies: Vec<Strategy>,
+    pub mental_models: Vec<String>,
+}
+
+/// How many items an approval stored and how many were already known.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
+pub struct Saved {
+    pub saved: u32,
+    pub skipped: u32,
+}
+
+fn sql_error(error: spin_sdk::sqlite::Error) -> String {
+    error.to_string()
+}
+
+/// Lower-cased, whitespace collapsed, trimmed.
+pub fn normalize(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+}
+
+/// The dedupe identity of a strategy.
+pub fn strategy_key(strategy: &Strategy) -> String {
+    format!("{}|{}|{}", normalize(&strategy.category), normalize(&strategy.trigger), normalize(&strategy.advice))
+}
+
+/// The current knowledge version (bumped by triggers on every change; part of cache keys).
+pub fn version(db: &Connection) -> Result<i64, String> {
+    let result = db.execute("SELECT version FROM knowledge_version WHERE id = 1", &[]).map_err(sql_error)?;
+    Ok(result.rows.first().and_then(|row| integer(&row.values, 0)).unwrap_or(0))
+}
+
+/// The newest strategies and mental models for prompts, with the version they belong to.
+pub fn load_for_prompts(db: &Connection) -> Result<Knowledge, String> {
+    let version = version(db)?;
+    let strategies = list_strategies(db, Some(PROMPT_STRATEGY_LIMIT))?.into_iter().map(|s| s.item).collect();
+    let mental_models = list_mental_models(db, Some(PROMPT_MODEL_LIMIT))?.into_iter().map(|m| m.item.content).collect();
+    Ok(Knowledge { version, strategies, mental_models })
+}
+
+/// The rows of `select` (a `SELECT … FROM` without ordering), newest first, at most `limit`.
+fn newest(db: &Connection, select: &str, limit: Option<usize>) -> Result<Vec<spin_sdk::sqlite::RowResult>, String> {
+    let limit = Value::Integer(limit.map_or(-1, |l| l as i64));
+    Ok(db.execute(&format!("{select} ORDER BY id DESC LIMIT ?"), &[limit]).map_err(sql_error)?.rows)
+}
+
+/// Stored strategies, newest first.
+pub fn list_strategies(db: &Connection, limit: Option<usize>) -> Result<Vec<Stored<Strategy>>, String> {
+    let rows = newest(db, "SELECT id, category, trigger_text, advice, confidence, date_added FROM strategies", limit)?;
+    Ok(rows
+        .iter()
+        .map(|row| Stored {
+            id: integer(&row.values, 0).unwrap_or_default(),
+            item: Strategy {
+                category: text(&row.values, 1).unwrap_or_default(),
+                trigger: text(&row.values, 2).unwrap_or_default(),
+                advice: text(&row.values, 3).unwrap_or_default(),
+                confidence: text(&row.values, 4).unwrap_or_default(),
+            },
+            date_added: text(&row.values, 5).unwrap_or_default(),
+        })
+        .collect())
+}
+
+/// Stored mental models, newest first.
+pub fn list_mental_models(db: &Connection, limit: Option<usize>) -> Result<Vec<Stored<MentalModel>>, String> {
+    let rows = newest(db, "SELECT id, content, date_added FROM mental_models", limit)?;
+    Ok(rows
+        .iter()
+        .map(|row| Stored {
+            id: integer(&row.values, 0).unwrap_or_default(),
+            item: MentalModel { content: text(&row.values, 1).unwrap_or_default() },
+            date_added: text(&row.values, 2).unwrap_or_default(),
+        })
+        .collect())
+}
+
+/// Total and added-today counts of `table` (`strategies` or `mental_models`).
+pub fn counts(db: &Connection, table: &'static str) -> Result<(i64, i64), String> {
+    let result = db
+        .execute(
+            &format!("SELECT COUNT(*), COALESCE(SUM(date_added = date('now')), 0) FROM {table}"),
+            &[],
+        )
+        .map_err(sql_error)?;
+    let row = result.rows.first().map(|row| row.values.clone()).unwrap_or_default();
+    Ok((integer(&row, 0).unwrap_or(0), integer(&row, 1).unwrap_or(0)))
+}
+
+/// Stores the strategies not yet known (in one transaction with the models, see [`approve`]).
+fn save_strategies(db: &Connection, strategies: &[Strategy], job_id: i64) -> Result<Saved, String> {
+    let mut saved = Saved::default();
+    for strategy in strategies {
+        let inserted = db
+            .execute(
+                "INSERT INTO strategies (category, trigger_text, advice, confidence, source_job_id, date_added, content_key) \
+                 VALUES (?, ?, ?, ?, ?, date('now'), ?) ON CONFLICT (content_key) DO NOTHING RETURNING id",
+                &[
+                    Value::Text(strategy.category.clone()),
+                    Value::Text(strategy.trigger.clone()),
+                    Value::Text(strategy.advice.clone()),
+                    Value::Text(strategy.confidence.clone()),
+                    Value::Integer(job_id),
+                    Value::Text(strategy_key(strategy)),
+                ],
+            )
+            .map_err(sql_error)?;
+        if inserted.rows.is_empty() { saved.skipped += 1 } else { saved.saved += 1 }
+    }
+    Ok(saved)
+}
+
+fn save_mental_models(db: &Connection, models: &[String], job_id: i64) -> Result<Saved, String> {
+    let mut saved = Saved::default();
+    for model in models {
+        let inserted = db
+            .execute(
+                "INSERT INTO mental_models (content, source_job_id, date_added, content_key) \
+                 VALUES (?, ?, date('now'), ?) ON CONFLICT (content_key) DO NOTHING RETURNING id",
+                &[Value::Text(model.trim().to_string()), Value::Integer(job_id), Value::Text(normalize(model))],
+            )
+            .map_err(sql_error)?;
+        if inserted.rows.is_empty() { saved.skipped += 1 } else { saved.saved += 1 }
+    }
+    Ok(saved)
+}
+
+/// Stores an approved lesson atomically: all of it or (on an error) none of it.
+pub fn approve(db: &Connection, strategies: &[Strategy], models: &[String], job_id: i64) -> Result<(Saved, Saved), String> {
+    db.execute("BEGIN IMMEDIATE", &[]).map_err(sql_error)?;
+    let outcome = save_strategies(db, strategies, job_id)
+        .and_then(|strategies| save_mental_models(db, models, job_id).map(|models| (strategies, models)));
+    let end = if outcome.is_ok() { "COMMIT" } else { "ROLLBACK" };
+    db.execute(end, &[]).map_err(sql_error)?;
+    outcome
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_ignore_case_and_spacing() {
+        let a = Strategy { category: "Buying".into(), trigger: "Rank  < 100k".into(), advice: "Buy ".into(), confidence: "High".into() };
+        let b = Strategy { category: "buying".into(), trigger: "rank < 100K".into(), advice: " buy".into(), confidence: "Low".into() };
+        assert_eq!(strategy_key(&a), strategy_key(&b));
+        assert_eq!(normalize("  Idea\tA \n"), "idea a");
+    }
+}

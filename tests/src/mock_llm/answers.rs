@@ -1,0 +1,77 @@
+//! Deterministic answers computed from the prompt, so tests can predict them:
+//!
+//! - a strategy extraction (the prompt asks for "objects with the keys category") gets one
+//!   Buying strategy per sentence of the text that contains a digit;
+//! - a mental-model extraction ("high-level mental models") gets every other sentence of at
+//!   least four words;
+//! - anything else (advice, chat) gets `<p><b>NAME</b> …</p>` where NAME is the persona named by
+//!   "You are NAME," in the system prompt, followed by a fingerprint of the whole prompt, the
+//!   number of user turns, and the last user message echoed verbatim (so the app's sanitizer
+//!   is what stands between a hostile message and the page).
+
+use serde_json::{Value, json};
+
+/// The chat-completion JSON for a request body.
+pub fn completion_for(body: &Value) -> Value {
+    let prompt = super::prompt_text(body);
+    let content = if prompt.contains("objects with the keys category") {
+        strategies(source_text(&prompt))
+    } else if prompt.contains("high-level mental models") {
+        mental_models(source_text(&prompt))
+    } else {
+        conversation(body, &prompt)
+    };
+    json!({
+        "id": "mock-completion",
+        "object": "chat.completion",
+        "model": body["model"],
+        "choices": [{"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}],
+        "usage": {"prompt_tokens": prompt.len() / 4, "completion_tokens": content.len() / 4},
+    })
+}
+
+/// The text after the `TEXT:` marker of an extraction prompt.
+fn source_text(prompt: &str) -> &str {
+    prompt.split_once("TEXT:\n").map_or("", |(_, text)| text)
+}
+
+fn sentences(text: &str) -> impl Iterator<Item = &str> {
+    text.split(['.', '!', '?', '\n']).map(str::trim).filter(|s| !s.is_empty())
+}
+
+fn strategies(text: &str) -> String {
+    let items: Vec<Value> = sentences(text)
+        .filter(|s| s.chars().any(|c| c.is_ascii_digit()))
+        .map(|s| json!({"category": "Buying", "trigger": format!("When: {s}"), "advice": s, "confidence": "High"}))
+        .collect();
+    Value::Array(items).to_string()
+}
+
+fn mental_models(text: &str) -> String {
+    let items: Vec<Value> = sentences(text)
+        .filter(|s| !s.chars().any(|c| c.is_ascii_digit()) && s.split_whitespace().count() >= 4)
+        .map(|s| Value::String(s.to_string()))
+        .collect();
+    Value::Array(items).to_string()
+}
+
+fn conversation(body: &Value, prompt: &str) -> String {
+    let messages = body["messages"].as_array().cloned().unwrap_or_default();
+    let persona = prompt
+        .split_once("You are ")
+        .and_then(|(_, rest)| rest.split([',', '.']).next())
+        .unwrap_or("Mentor")
+        .to_string();
+    let user_turns = messages.iter().filter(|m| m["role"] == "user").count();
+    let last_user = messages.iter().rev().find(|m| m["role"] == "user").and_then(|m| m["content"].as_str()).unwrap_or("");
+    let echo = if last_user.len() < 500 { last_user } else { "(long prompt)" };
+    format!(
+        "<p><b>{persona}</b> (mock, prompt {:016x}, turn {user_turns}): {echo}</p>",
+        fingerprint(prompt)
+    )
+}
+
+/// FNV-1a of the prompt: equal prompts, equal answers.
+fn fingerprint(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3))
+}

@@ -1,0 +1,127 @@
+//! A mock OpenAI-compatible chat-completions API on 127.0.0.1 (`POST /v1/chat/completions`):
+//! answers are computed deterministically from the prompt ([`answers`]), every request body is
+//! kept for assertions, and tests can slow it down or make it fail (429 with `Retry-After`, 500,
+//! a hang past the client's timeout, a 200 that is not JSON). The `mock_llm` binary serves it for
+//! the demo and the AI benchmark.
+
+mod answers;
+
+pub use answers::completion_for;
+
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use crate::{MockReply, MockServer, SeenRequest};
+
+/// What a request gets instead of a normal answer.
+#[derive(Clone, Debug, PartialEq)]
+pub enum LlmFault {
+    /// 429 with `Retry-After: secs` when given.
+    RateLimited { retry_after_secs: Option<u64> },
+    /// 500 with a provider-style error body.
+    ServerError,
+    /// No answer for this long (longer than the client's timeout).
+    Hang(Duration),
+    /// 200 with a body that is not JSON.
+    InvalidJson,
+}
+
+struct State {
+    delay: Duration,
+    next_faults: VecDeque<LlmFault>,
+    every_request: Option<LlmFault>,
+    bodies: Vec<serde_json::Value>,
+}
+
+/// A running mock LLM; stops when dropped.
+pub struct MockLlm {
+    state: Arc<Mutex<State>>,
+    server: MockServer,
+}
+
+impl MockLlm {
+    /// Starts the mock with no delay and no faults.
+    pub fn start() -> MockLlm {
+        let state = Arc::new(Mutex::new(State {
+            delay: Duration::ZERO,
+            next_faults: VecDeque::new(),
+            every_request: None,
+            bodies: Vec::new(),
+        }));
+        let shared = state.clone();
+        let server = MockServer::start(move |request: &SeenRequest| reply(&shared, request));
+        MockLlm { state, server }
+    }
+
+    /// `http://127.0.0.1:PORT`, the value for the `llm_base_url` variable.
+    pub fn url(&self) -> String {
+        self.server.url()
+    }
+
+    /// Every answer waits `delay` first (a slow provider).
+    pub fn set_delay(&self, delay: Duration) {
+        self.lock().delay = delay;
+    }
+
+    /// The next `count` requests get `fault`.
+    pub fn fail_next(&self, fault: LlmFault, count: usize) {
+        self.lock().next_faults.extend(std::iter::repeat_n(fault, count));
+    }
+
+    /// Every request gets `fault` (until called with `None`).
+    pub fn fail_every_request(&self, fault: Option<LlmFault>) {
+        self.lock().every_request = fault;
+    }
+
+    /// The JSON bodies of all chat-completion requests so far.
+    pub fn requests(&self) -> Vec<serde_json::Value> {
+        self.lock().bodies.clone()
+    }
+
+    /// How many chat-completion requests arrived.
+    pub fn request_count(&self) -> usize {
+        self.lock().bodies.len()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().expect("mock LLM state")
+    }
+}
+
+/// The prompt of a request body: all message contents, in order, one per line.
+pub fn prompt_text(body: &serde_json::Value) -> String {
+    body["messages"]
+        .as_array()
+        .map(|messages| messages.iter().filter_map(|m| m["content"].as_str()).collect::<Vec<_>>().join("\n"))
+        .unwrap_or_default()
+}
+
+fn reply(state: &Mutex<State>, request: &SeenRequest) -> MockReply {
+    if request.method != "POST" || !request.path_and_query.starts_with("/v1/chat/completions") {
+        return MockReply::json(404, &serde_json::json!({"error": {"message": "unknown endpoint"}}));
+    }
+    let Ok(body) = serde_json::from_slice::<serde_json::Value>(&request.body) else {
+        return MockReply::json(400, &serde_json::json!({"error": {"message": "request body is not JSON"}}));
+    };
+    let (delay, fault) = {
+        let mut state = state.lock().expect("mock LLM state");
+        state.bodies.push(body.clone());
+        let fault = state.next_faults.pop_front().or_else(|| state.every_request.clone());
+        (state.delay, fault)
+    };
+    let reply = match fault {
+        None => MockReply::json(200, &completion_for(&body)),
+        Some(LlmFault::RateLimited { retry_after_secs }) => {
+            let reply = MockReply::json(429, &serde_json::json!({"error": {"message": "rate limit exceeded"}}));
+            match retry_after_secs {
+                Some(secs) => reply.with_header("retry-after", &secs.to_string()),
+                None => reply,
+            }
+        }
+        Some(LlmFault::ServerError) => MockReply::json(500, &serde_json::json!({"error": {"message": "internal error"}})),
+        Some(LlmFault::Hang(duration)) => MockReply::json(200, &completion_for(&body)).delayed(duration),
+        Some(LlmFault::InvalidJson) => MockReply::raw(200, "application/json", b"{\"choices\": [ this is not json".to_vec()),
+    };
+    if reply.delay.is_zero() { reply.delayed(delay) } else { reply }
+}

@@ -1,0 +1,195 @@
+//! The AI mentors through the runtime, against the mock LLM: persona prompts, the advice cache,
+//! offline fallbacks, the budget ledger, chat history and the HTML sanitizer.
+
+mod accounts_support;
+mod ai_support;
+
+use ai_support::{AiApp, good_deal, start};
+use integration_tests::RuntimeProcessBuilder;
+use integration_tests::mock_llm::{LlmFault, prompt_text};
+use serde_json::json;
+use std::time::Duration;
+
+const ASIN: &str = "0134093410";
+
+fn advice_source(app: &AiApp, asin: &str, mentor: &str) -> String {
+    let reply = app.advice(asin, mentor);
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    reply.json()["source"].as_str().unwrap().to_string()
+}
+
+#[test]
+fn each_persona_gets_its_own_prompt_and_advice_is_cached_until_the_deal_changes() {
+    let app = start(&[]);
+    app.insert_deals(&[good_deal(ASIN)]);
+    for mentor in ["olyvia", "joel", "evelyn", "errol"] {
+        let reply = app.advice(ASIN, mentor);
+        assert_eq!(reply.status, 200, "{}", reply.body);
+        let body = reply.json();
+        assert_eq!(body["source"], "llm", "{body}");
+        assert_eq!(body["mentor"], mentor);
+    }
+    let prompts: Vec<String> = app.llm.requests().iter().map(prompt_text).collect();
+    assert_eq!(prompts.len(), 4);
+    for (prompt, name) in prompts.iter().zip(["Olyvia", "Joel", "Evelyn", "Errol"]) {
+        assert!(prompt.contains(&format!("You are {name}")), "{name}'s prompt: {prompt}");
+        assert!(prompt.contains("Strategic corrections"), "corrections injected");
+        assert!(prompt.contains(ASIN), "deal facts injected");
+    }
+    let distinct: std::collections::HashSet<_> = prompts.iter().collect();
+    assert_eq!(distinct.len(), 4, "four different prompts");
+
+    // Same question (legacy key of the same persona): served from the cache, no provider call.
+    assert_eq!(advice_source(&app, ASIN, "olyvia"), "cache");
+    assert_eq!(advice_source(&app, ASIN, "cfo"), "cache");
+    assert_eq!(app.llm.request_count(), 4);
+
+    // The deal changes: a miss, a new call.
+    app.app.database().execute("UPDATE deals SET price_now_cents = 1700 WHERE asin = ?", [ASIN]).unwrap();
+    assert_eq!(advice_source(&app, ASIN, "olyvia"), "llm");
+    assert_eq!(app.llm.request_count(), 5);
+    assert_eq!(app.usage("advice"), (5, 0, 2, 0));
+
+    // Other users' settings are other numbers: no shared cache entry.
+    let admin_reply = app.admin.get(&format!("/api/ava-advice/{ASIN}?mentor=olyvia"));
+    assert_eq!(admin_reply.json()["source"], "cache", "same default settings, same numbers");
+    app.app.database().execute("INSERT INTO user_settings (user_id, prep_fee_cents, updated_at) SELECT id, 100, 0 FROM users WHERE username = 'admin'", []).unwrap();
+    let admin_reply = app.admin.get(&format!("/api/ava-advice/{ASIN}?mentor=olyvia"));
+    assert_eq!(admin_reply.json()["source"], "llm", "different settings, different numbers");
+
+    let health = app.app.client().get("/api/health").json();
+    assert_eq!(health["ai"]["calls_today"], 6, "{health}");
+    assert_eq!(health["ai"]["advice_cache_hits_today"], 3, "{health}");
+    assert_eq!(health["ai"]["budget_state"], "ok");
+    assert_eq!(health["ai"]["configured"], true);
+}
+
+#[test]
+fn bad_requests_get_json_errors() {
+    let app = start(&[]);
+    app.insert_deals(&[good_deal(ASIN)]);
+    let not_found = app.advice("0000000000", "olyvia");
+    assert_eq!(not_found.status, 404);
+    assert_eq!(not_found.json()["error"], "Deal not found");
+    let bad_mentor = app.advice(ASIN, "bob");
+    assert_eq!(bad_mentor.status, 400);
+    assert!(bad_mentor.json()["error"].as_str().unwrap().contains("olyvia"));
+    assert_eq!(app.user.get("/api/ava-advice/not-an-asin").status, 400);
+    assert_eq!(app.app.client().get(&format!("/api/ava-advice/{ASIN}")).status, 401);
+    assert_eq!(app.app.client().post_json("/api/mentor-chat", &json!({"message": "hi"})).status, 401);
+    let empty = app.user.post_json("/api/mentor-chat", &json!({"message": "  "}));
+    assert_eq!(empty.status, 400);
+    let long = app.user.post_json("/api/mentor-chat", &json!({"message": "x".repeat(2001)}));
+    assert_eq!(long.status, 400);
+    assert!(long.json()["error"].as_str().unwrap().contains("2000"), "{}", long.body);
+    assert_eq!(app.user.client.post("/api/mentor-chat", "{}", "application/json").status, 403, "no CSRF token");
+    let not_json = app.user.client.request("POST", "/api/mentor-chat", Some(b"{"), &[("x-csrf-token", &app.user.csrf)]);
+    assert_eq!(not_json.status, 400);
+    assert_eq!(app.llm.request_count(), 0);
+}
+
+#[test]
+fn offline_answers_when_no_provider_is_configured() {
+    let app = RuntimeProcessBuilder::new("spin.toml").start();
+    accounts_support::add_user(&app, "user", "user");
+    let user = accounts_support::login(&app, "user");
+    accounts_support::insert_deals(&app, &[good_deal(ASIN)]);
+    let advice = user.get(&format!("/api/ava-advice/{ASIN}?mentor=joel")).json();
+    assert_eq!(advice["source"], "offline", "{advice}");
+    assert!(advice["advice"].as_str().unwrap().starts_with("<p><b>Joel: "), "{advice}");
+    assert!(advice["offline_reason"].as_str().unwrap().contains("no LLM provider is configured"), "{advice}");
+    let chat = user.post_json("/api/mentor-chat", &json!({"message": "Should I buy?", "mentor": "evelyn"})).json();
+    assert_eq!(chat["source"], "offline", "{chat}");
+    let health = app.client().get("/api/health").json();
+    assert_eq!(health["ai"]["configured"], false, "{health}");
+    assert_eq!(health["ai"]["offline_answers_today"], 2, "{health}");
+}
+
+#[test]
+fn provider_failures_are_retried_then_answered_offline() {
+    let app = start(&[("llm_timeout_secs", "4")]);
+    let asins = ["0000000001", "0000000002", "0000000003", "0000000004"];
+    app.insert_deals(&asins.map(good_deal));
+
+    // 429 with a retry hint, then success.
+    app.llm.fail_next(LlmFault::RateLimited { retry_after_secs: Some(1) }, 1);
+    assert_eq!(advice_source(&app, asins[0], "olyvia"), "llm");
+    assert_eq!(app.llm.request_count(), 2);
+
+    // 500 every time: three attempts, then offline.
+    app.llm.fail_every_request(Some(LlmFault::ServerError));
+    assert_eq!(advice_source(&app, asins[1], "olyvia"), "offline");
+    assert_eq!(app.llm.request_count(), 5);
+    app.llm.fail_every_request(None);
+
+    // Not JSON: not retried.
+    app.llm.fail_next(LlmFault::InvalidJson, 1);
+    let invalid = app.advice(asins[2], "olyvia").json();
+    assert_eq!(invalid["source"], "offline");
+    assert!(invalid["offline_reason"].as_str().unwrap().contains("invalid answer"), "{invalid}");
+    assert_eq!(app.llm.request_count(), 6);
+
+    // A hang: the call's deadline (4 s) ends it, well before the request limit.
+    app.llm.fail_every_request(Some(LlmFault::Hang(Duration::from_secs(30))));
+    let started = std::time::Instant::now();
+    assert_eq!(advice_source(&app, asins[3], "olyvia"), "offline");
+    assert!(started.elapsed() < Duration::from_secs(15), "took {:?}", started.elapsed());
+    app.llm.fail_every_request(None);
+
+    let (calls, failures, _, offline) = app.usage("advice");
+    assert_eq!(offline, 3);
+    assert!(calls >= 7 && failures == calls - 1, "calls {calls}, failures {failures}");
+}
+
+#[test]
+fn the_budget_warns_at_80_percent_and_refuses_at_100() {
+    let app = start(&[("llm_daily_budget", "5"), ("llm_user_daily_cap", "3")]);
+    let asins = ["0000000011", "0000000012"];
+    app.insert_deals(&asins.map(good_deal));
+    for mentor in ["olyvia", "joel", "evelyn"] {
+        assert_eq!(advice_source(&app, asins[0], mentor), "llm");
+    }
+    let capped = app.advice(asins[0], "errol").json();
+    assert_eq!(capped["source"], "offline");
+    assert!(capped["offline_reason"].as_str().unwrap().contains("your daily limit of 3"), "{capped}");
+
+    let admin_advice = |mentor: &str| app.admin.get(&format!("/api/ava-advice/{}?mentor={mentor}", asins[1])).json();
+    assert_eq!(admin_advice("olyvia")["source"], "llm");
+    let health = app.app.client().get("/api/health").json();
+    assert_eq!(health["ai"]["budget_state"], "warning", "4 of 5: {health}");
+    assert_eq!(admin_advice("joel")["source"], "llm");
+    let refused = admin_advice("evelyn");
+    assert_eq!(refused["source"], "offline");
+    assert!(refused["offline_reason"].as_str().unwrap().contains("daily AI budget of 5"), "{refused}");
+    let health = app.app.client().get("/api/health").json();
+    assert_eq!(health["ai"]["budget_state"], "refused", "{health}");
+    assert_eq!(health["ai"]["calls_today"], 5);
+    assert_eq!(app.llm.request_count(), 5, "nothing sent over budget");
+}
+
+#[test]
+fn chat_follow_ups_carry_the_history_and_replies_are_sanitized() {
+    let app = start(&[]);
+    let first = app.user.post_json("/api/mentor-chat", &json!({"message": "What rank is too slow?", "mentor": "joel"}));
+    assert_eq!(first.status, 200, "{}", first.body);
+    let first = first.json();
+    assert_eq!(first["source"], "llm");
+    let conversation = first["conversation_id"].as_i64().unwrap();
+    let hostile = "And textbooks? <script>alert(1)</script><img src=x onerror=alert(2)><b>bold</b>";
+    let second = app.user.post_json("/api/mentor-chat", &json!({"message": hostile, "mentor": "joel", "conversation_id": conversation})).json();
+    assert_eq!(second["conversation_id"], conversation);
+    let reply = second["reply"].as_str().unwrap();
+    assert!(reply.contains("turn 2"), "the model saw both turns: {reply}");
+    assert!(!reply.contains("<script") && !reply.contains("onerror") && !reply.contains("<img"), "{reply}");
+    assert!(reply.contains("<b>bold</b>"), "{reply}");
+
+    let requests = app.llm.requests();
+    let messages = requests[1]["messages"].as_array().unwrap();
+    let roles: Vec<&str> = messages.iter().map(|m| m["role"].as_str().unwrap()).collect();
+    assert_eq!(roles, ["system", "user", "assistant", "user"]);
+    assert_eq!(messages[1]["content"], "What rank is too slow?");
+    assert_eq!(messages[2]["content"], first["reply"]);
+
+    let foreign = app.admin.post_json("/api/mentor-chat", &json!({"message": "hi", "conversation_id": conversation}));
+    assert_eq!(foreign.status, 404, "another user's conversation is unknown");
+}
