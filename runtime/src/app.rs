@@ -29,12 +29,16 @@ pub struct LoadOptions {
     pub pool_sizes: PoolSizes,
     /// The address the app is served on, for `self` in `allowed_outbound_hosts`.
     pub self_authority: String,
+    /// Most requests one HTTP component may run at once (`--max-concurrency auth=4`); requests
+    /// beyond it wait in the host, where waiting costs no instance memory.
+    pub concurrency_limits: BTreeMap<String, usize>,
 }
 
 /// A component ready to serve HTTP requests.
 pub struct HttpComponent {
     pub context: Arc<ComponentContext>,
     pub pre: ProxyPre<InstanceState>,
+    pub concurrency: Option<Arc<tokio::sync::Semaphore>>,
 }
 
 /// A component ready to handle cron events, with its schedule.
@@ -100,12 +104,19 @@ impl App {
                     let pre = ProxyPre::new(pre.clone())
                         .map_err(anyhow::Error::from)
                         .with_context(|| format!("component `{}` is not an HTTP component", trigger.component))?;
-                    let http = Arc::new(HttpComponent { context: context.clone(), pre });
+                    let concurrency = options
+                        .concurrency_limits
+                        .get(&trigger.component)
+                        .map(|limit| Arc::new(tokio::sync::Semaphore::new(*limit)));
+                    let http = Arc::new(HttpComponent { context: context.clone(), pre, concurrency });
                     http_components.insert(trigger.component.clone(), http.clone());
                     http
                 }
             };
             http_entries.push((route.clone(), http));
+        }
+        if let Some(unknown) = options.concurrency_limits.keys().find(|id| !http_components.contains_key(*id)) {
+            anyhow::bail!("--max-concurrency names `{unknown}`, which is not an HTTP component of this app");
         }
         let router = Router::build(http_entries)?;
         let cron_jobs = manifest

@@ -96,6 +96,10 @@ struct UpArgs {
     /// Seconds in-flight requests get to finish after SIGINT/SIGTERM.
     #[arg(long, default_value_t = 30)]
     shutdown_grace_secs: u64,
+    /// Most requests one HTTP component runs at once, e.g. `auth=4` for CPU- and memory-heavy
+    /// password hashing; excess requests wait in the host. Repeatable; unlimited when not given.
+    #[arg(long = "max-concurrency", value_name = "COMPONENT=N", value_parser = parse_concurrency_limit)]
+    max_concurrency: Vec<(String, usize)>,
     /// Serve Prometheus metrics at http://ADDR/metrics (off unless given; keep it off the public port).
     #[arg(long)]
     metrics_listen: Option<String>,
@@ -180,6 +184,7 @@ fn up(args: UpArgs) -> Result<()> {
             max_memory_bytes: args.max_instance_memory_mib << 20,
         },
         self_authority: address.to_string(),
+        concurrency_limits: args.max_concurrency.iter().cloned().collect(),
     })?);
     engine::start_epoch_ticker(&app.engine);
     if let Some(listen) = args.metrics_listen.clone() {
@@ -208,6 +213,15 @@ fn up(args: UpArgs) -> Result<()> {
     let _ = cron_thread.join();
     tracing::info!("stopped");
     Ok(())
+}
+
+/// `COMPONENT=N` with N ≥ 1.
+fn parse_concurrency_limit(text: &str) -> Result<(String, usize), String> {
+    let (component, limit) = text.split_once('=').ok_or("expected COMPONENT=N")?;
+    match limit.parse::<usize>() {
+        Ok(limit) if limit > 0 => Ok((component.to_string(), limit)),
+        _ => Err(format!("`{limit}` is not a positive number")),
+    }
 }
 
 /// Resolves on SIGINT or SIGTERM.

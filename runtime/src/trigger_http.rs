@@ -187,6 +187,15 @@ async fn run_component(
     request: Request<Incoming>,
     limits: HttpLimits,
 ) -> Result<Response<HyperOutgoingBody>> {
+    let deadline = tokio::time::Instant::now() + limits.request_timeout;
+    let permit = match &component.concurrency {
+        Some(semaphore) => Some(
+            tokio::time::timeout_at(deadline, semaphore.clone().acquire_owned())
+                .await
+                .map_err(|_| anyhow::anyhow!("no free slot within the request time limit"))??,
+        ),
+        None => None,
+    };
     let state = InstanceState::new(&component.context, &app.services)?;
     let mut store = engine::new_store(&app.engine, state, limits.request_timeout);
     let max_body = limits.max_body_bytes;
@@ -197,6 +206,7 @@ async fn run_component(
     let pre = component.pre.clone();
     let timeout = limits.request_timeout;
     let task = tokio::spawn(async move {
+        let _permit = permit;
         let work = async {
             let proxy = pre.instantiate_async(&mut store).await?;
             proxy.wasi_http_incoming_handler().call_handle(&mut store, incoming, outparam).await
@@ -206,7 +216,6 @@ async fn run_component(
             Err(_) => Err(anyhow::anyhow!("request time limit of {timeout:?} exceeded")),
         }
     });
-    let deadline = tokio::time::Instant::now() + timeout;
     match receiver.await {
         Ok(Ok(response)) => Ok(response.map(|body| DeadlineBody::new(body, deadline).boxed_unsync())),
         Ok(Err(code)) => anyhow::bail!("guest answered with error code {code:?}"),

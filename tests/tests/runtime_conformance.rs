@@ -280,3 +280,21 @@ fn cron_fires_on_schedule_and_never_overlaps() {
     }
     assert!(app.log().contains("cron"), "no cron log line:\n{}", app.log());
 }
+
+#[test]
+fn max_concurrency_queues_requests_in_the_host() {
+    let app = probe().arg("--max-concurrency").arg("probe=1").start();
+    let started = Instant::now();
+    let sleepers: Vec<_> = (0..2)
+        .map(|_| {
+            let client = app.client();
+            std::thread::spawn(move || client.get("/ops/sleep?ms=800").status)
+        })
+        .collect();
+    for sleeper in sleepers {
+        assert_eq!(sleeper.join().unwrap(), 200);
+    }
+    assert!(started.elapsed() >= Duration::from_millis(1600), "ran in parallel: {:?}", started.elapsed());
+    let error = probe().arg("--max-concurrency").arg("nope=2").try_start().err().expect("must not start");
+    assert!(error.contains("`nope`"), "{error}");
+}
