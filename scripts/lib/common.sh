@@ -27,6 +27,16 @@ ensure_apt_packages() {
     fi
 }
 
+# Installs the locked npm packages of the node project in $1 (npm ci) unless they already are.
+ensure_npm_packages() {
+    local dir="$ROOT/$1"
+    if ! cmp -s "$dir/package-lock.json" "$dir/node_modules/.installed-lock.json"; then
+        echo "setup: npm ci in $1" >&2
+        (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+        cp "$dir/package-lock.json" "$dir/node_modules/.installed-lock.json"
+    fi
+}
+
 # The cargo packages of every directory under $1 (one crate per directory, named as it).
 packages_under() {
     local args=()

@@ -4,13 +4,32 @@
 
 mod web_support;
 
-use integration_tests::{Reply, RuntimeProcess, RuntimeProcessBuilder};
-use web_support::{ADMIN, USER, create_accounts, session_cookie, signed_in};
+use integration_tests::{HttpClient, Reply, RuntimeProcess, RuntimeProcessBuilder};
+use web_support::{ADMIN, Account, USER, create_accounts};
 
-fn app() -> RuntimeProcess {
+/// One runtime for every check below: starting one costs seconds of a shared 2-core machine.
+#[test]
+fn the_web_component_serves_pages_and_assets() {
     let app = RuntimeProcessBuilder::new("spin.toml").start();
     create_accounts(&app);
-    app
+    signed_out_visitors_get_the_login_page_and_are_sent_there_from_every_other_page(&app);
+    users_see_their_pages_and_admins_also_the_admin_pages(&app);
+    assets_are_fingerprinted_immutable_and_gzipped_when_accepted(&app);
+    pages_carry_no_inline_script_or_style(&app);
+    unknown_paths_get_the_404_page_and_api_paths_keep_their_json_404(&app);
+}
+
+/// The `name=value` session cookie of a fresh sign-in of `account`.
+fn session_cookie(app: &RuntimeProcess, account: &Account) -> String {
+    let body = serde_json::json!({ "username": account.name, "password": account.password });
+    let reply = app.client().post_json("/login", &body);
+    assert_eq!(reply.status, 200, "login of {}: {}", account.name, reply.body);
+    reply.header("set-cookie").expect("session cookie").split(';').next().unwrap().to_string()
+}
+
+/// A client carrying a session cookie of `account`.
+fn signed_in(app: &RuntimeProcess, account: &Account) -> HttpClient {
+    app.client().with_header("cookie", &session_cookie(app, account))
 }
 
 /// The `/static/...` URLs a page references.
@@ -37,26 +56,22 @@ fn assert_page_headers(reply: &Reply) {
     assert_eq!(reply.header("content-type"), Some("text/html; charset=utf-8"));
 }
 
-#[test]
-fn signed_out_visitors_get_the_login_page_and_are_sent_there_from_every_other_page() {
-    let app = app();
+fn signed_out_visitors_get_the_login_page_and_are_sent_there_from_every_other_page(app: &RuntimeProcess) {
     let client = app.client();
     let login = client.get("/");
     assert_eq!(login.status, 200);
     assert_page_headers(&login);
     assert!(login.body.contains("action=\"/login\""), "{}", login.body);
     for path in ["/dashboard", "/settings", "/guided-learning", "/guided-learning/job-1", "/strategies", "/intelligence", "/admin", "/admin/keepa-query"] {
-        assert_eq!(redirect_of(&app, path, None), (303, Some("/".to_string())), "{path}");
+        assert_eq!(redirect_of(app, path, None), (303, Some("/".to_string())), "{path}");
     }
 }
 
-#[test]
-fn users_see_their_pages_and_admins_also_the_admin_pages() {
-    let app = app();
-    let user = signed_in(&app, &USER);
-    let admin = signed_in(&app, &ADMIN);
-    let cookie = session_cookie(&app, &USER);
-    assert_eq!(redirect_of(&app, "/", Some(&cookie)), (303, Some("/dashboard".to_string())), "signed-in users skip the login page");
+fn users_see_their_pages_and_admins_also_the_admin_pages(app: &RuntimeProcess) {
+    let user = signed_in(app, &USER);
+    let admin = signed_in(app, &ADMIN);
+    let cookie = session_cookie(app, &USER);
+    assert_eq!(redirect_of(app, "/", Some(&cookie)), (303, Some("/dashboard".to_string())), "signed-in users skip the login page");
     let dashboard = user.get("/dashboard");
     assert_eq!(dashboard.status, 200);
     assert_page_headers(&dashboard);
@@ -71,11 +86,9 @@ fn users_see_their_pages_and_admins_also_the_admin_pages() {
     assert_eq!(admin.get("/settings").status, 200);
 }
 
-#[test]
-fn assets_are_fingerprinted_immutable_and_gzipped_when_accepted() {
-    let app = app();
+fn assets_are_fingerprinted_immutable_and_gzipped_when_accepted(app: &RuntimeProcess) {
     let client = app.client();
-    let user = signed_in(&app, &USER);
+    let user = signed_in(app, &USER);
     let mut urls = asset_urls(&client.get("/").body);
     urls.extend(asset_urls(&user.get("/dashboard").body));
     assert!(urls.iter().any(|url| url.ends_with(".css")) && urls.iter().filter(|url| url.ends_with(".js")).count() >= 5, "{urls:?}");
@@ -96,10 +109,8 @@ fn assets_are_fingerprinted_immutable_and_gzipped_when_accepted() {
     assert_eq!(client.get("/static/app.0000000000.css").status, 404);
 }
 
-#[test]
-fn pages_carry_no_inline_script_or_style() {
-    let app = app();
-    let admin = signed_in(&app, &ADMIN);
+fn pages_carry_no_inline_script_or_style(app: &RuntimeProcess) {
+    let admin = signed_in(app, &ADMIN);
     for path in ["/dashboard", "/settings", "/guided-learning", "/guided-learning/job-1", "/strategies", "/intelligence", "/admin", "/admin/keepa-query"] {
         let html = admin.get(path).body;
         for (index, _) in html.match_indices("<script") {
@@ -110,9 +121,7 @@ fn pages_carry_no_inline_script_or_style() {
     }
 }
 
-#[test]
-fn unknown_paths_get_the_404_page_and_api_paths_keep_their_json_404() {
-    let app = app();
+fn unknown_paths_get_the_404_page_and_api_paths_keep_their_json_404(app: &RuntimeProcess) {
     let client = app.client();
     let page = client.get("/no/such/page");
     assert_eq!(page.status, 404);

@@ -87,7 +87,7 @@ export function drawChart(container, history, listAt) {
   if (listAt > 0) {
     svg.append(
       s('line', { x1: PAD.left, x2: WIDTH - PAD.right, y1: yPrice(listAt), y2: yPrice(listAt), stroke: LIST_AT_COLOR, 'stroke-dasharray': '6 4', 'stroke-width': 1.5 }),
-      s('text', { x: PAD.left + 4, y: yPrice(listAt) - 4, 'font-size': 11, fill: LIST_AT_COLOR }, `List at ${money(listAt)}`),
+      s('text', { x: WIDTH - PAD.right - 4, y: yPrice(listAt) - 5, 'text-anchor': 'end', 'font-size': 12, 'font-weight': 600, fill: LIST_AT_COLOR, stroke: '#fff', 'stroke-width': 3, 'paint-order': 'stroke' }, `List at ${money(listAt)}`),
     );
   }
   for (const sale of data.sales) {

@@ -31,9 +31,13 @@ function restore(form, params) {
 /** Restores the saved filters, then calls `onChange` whenever a valid set of filters is applied. */
 export function initFilters(form, onChange) {
   restore(form, new URLSearchParams(localStorage.getItem(STORAGE_KEY) ?? ''));
+  let applied = filterParams(form).toString();
+  // Typing, then leaving the field, fires both the debounced input and a change: apply once.
   const apply = () => {
-    if (!form.checkValidity()) return;
-    localStorage.setItem(STORAGE_KEY, filterParams(form).toString());
+    const params = filterParams(form).toString();
+    if (!form.checkValidity() || params === applied) return;
+    applied = params;
+    localStorage.setItem(STORAGE_KEY, params);
     onChange();
   };
   let typing;

@@ -37,7 +37,9 @@ function trendCell(deal) {
   return h('span', { title: `Price trend ${word}` }, h('span', { 'aria-label': `trend ${word}` }, arrow), ' ', format.ago(deal.last_price_change_at));
 }
 
-const amazonCell = (deal) => (deal.amazon_selling ? h('span', { class: 'amz', title: 'Amazon sells this book', 'aria-label': 'Amazon sells this' }, '⚠') : '');
+function amazonCell(deal) {
+  return deal.amazon_selling ? h('span', { class: 'amz', title: 'Amazon sells this book', 'aria-label': 'Amazon sells this' }, '⚠') : '';
+}
 
 /** Header cells with sort buttons; `onSort(key)` is called with the clicked column's key. */
 export function renderHeaders(row, sort, onSort) {

@@ -27,7 +27,7 @@ function render() {
 }
 
 getJson(`/api/${kind}`).then((answer) => {
-  items = Array.isArray(answer) ? answer : answer[kind] ?? answer.items ?? answer.mental_models ?? [];
+  items = answer.items;
   const total = answer.total_count ?? items.length;
   const today = answer.new_today_count;
   byId('knowledge-summary').textContent = `${total} stored${today != null ? `, ${today} added today` : ''}.`;

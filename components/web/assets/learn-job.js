@@ -11,15 +11,9 @@ const form = byId('review-form');
 const strategies = byId('review-strategies');
 const models = byId('review-models');
 
-const finished = (status) => ['done', 'completed', 'succeeded', 'failed', 'error', 'approved'].includes(status);
-const failed = (status) => ['failed', 'error'].includes(status);
-
-function progressOf(state) {
-  const progress = state.progress;
-  if (typeof progress === 'number') return progress <= 1 ? progress * 100 : progress;
-  if (progress && progress.total) return (100 * progress.done) / progress.total;
-  return finished(state.status) ? 100 : null;
-}
+// Job states of the learn component: pending → running → done (→ approved) or failed.
+const STEPS = { pending: 10, running: 50, done: 100, approved: 100, failed: 100 };
+const finished = (status) => ['done', 'approved', 'failed'].includes(status);
 
 async function poll() {
   let state;
@@ -29,23 +23,18 @@ async function poll() {
     byId('job-status').textContent = `Cannot follow this job: ${failure.message}`;
     return;
   }
-  const bar = byId('job-bar');
-  const progress = progressOf(state);
-  if (progress == null) bar.removeAttribute('value');
-  else bar.value = progress;
-  const detail = state.message ?? state.step ?? '';
-  byId('job-status').textContent = `Status: ${state.status}${detail ? ` — ${detail}` : ''}`;
+  byId('job-bar').value = STEPS[state.status] ?? 0;
+  byId('job-status').textContent = `Status: ${state.status}${state.progress ? ` — ${state.progress}` : ''}`;
   if (!finished(state.status)) {
     setTimeout(poll, POLL_MS);
     return;
   }
-  if (failed(state.status)) {
-    byId('job-status').textContent = `Learning failed: ${state.error ?? state.message ?? 'no reason given'}`;
+  if (state.status === 'failed') {
+    byId('job-status').textContent = `Learning failed: ${state.error ?? 'no reason given'}`;
     return;
   }
-  const result = state.result ?? state;
-  strategies.value = JSON.stringify(result.strategies ?? [], null, 2);
-  models.value = (result.mental_models ?? result.ideas ?? []).map((model) => model.content ?? model).join('\n');
+  strategies.value = JSON.stringify(state.strategies ?? [], null, 2);
+  models.value = (state.mental_models ?? []).join('\n');
   form.hidden = false;
 }
 
@@ -72,8 +61,9 @@ form.addEventListener('submit', async (event) => {
   const result = byId('review-result');
   try {
     const answer = await postJson(`/api/learn/${encodeURIComponent(job)}/approve`, { strategies: approved, mental_models: mentalModels });
+    const { strategies: s, mental_models: m } = answer;
     result.className = 'notice ok';
-    show(result, answer.message ?? `Saved: ${JSON.stringify(answer)}`);
+    show(result, `Saved ${s.saved} new strategies (${s.skipped} duplicates skipped) and ${m.saved} mental models (${m.skipped} skipped).`);
   } catch (failure) {
     result.className = 'notice error';
     show(result, `Not saved: ${failure.message}`);

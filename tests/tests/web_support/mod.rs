@@ -1,7 +1,7 @@
-//! What the web tests share: accounts created straight in the app's database (the admin CLI
-//! writes the same rows) and signing in through `POST /login`.
+//! What the web tests share: the two accounts, created straight in the app's database (the
+//! admin CLI writes the same rows).
 
-use integration_tests::{HttpClient, RuntimeProcess};
+use integration_tests::RuntimeProcess;
 
 /// Name and password of a test account.
 pub struct Account {
@@ -23,17 +23,4 @@ pub fn create_accounts(app: &RuntimeProcess) {
         )
         .expect("insert user");
     }
-}
-
-/// The `name=value` session cookie of a fresh sign-in of `account`.
-pub fn session_cookie(app: &RuntimeProcess, account: &Account) -> String {
-    let body = serde_json::json!({ "username": account.name, "password": account.password });
-    let reply = app.client().post_json("/login", &body);
-    assert_eq!(reply.status, 200, "login of {}: {}", account.name, reply.body);
-    reply.header("set-cookie").expect("session cookie").split(';').next().unwrap().to_string()
-}
-
-/// A client carrying a session cookie of `account`.
-pub fn signed_in(app: &RuntimeProcess, account: &Account) -> HttpClient {
-    app.client().with_header("cookie", &session_cookie(app, account))
 }
