@@ -1,5 +1,6 @@
-// Is the data fresh? Judged from the ingestion state /api/health reports (issue 3): a current
-// failure, or no healthy run for a while, means the deals on screen may be out of date.
+// Is the data fresh? Judged from the ingestion object of /api/health (`failing`, `last_error`,
+// `last_healthy_at`, `last_run_at`): a current failure, or no healthy run for a while, means
+// the deals on screen may be out of date.
 
 import { getJson } from './api.js';
 import { ago } from './format.js';
@@ -17,8 +18,8 @@ export function ingestionProblem(health, now = Date.now() / 1000) {
   const ingestion = health?.ingestion;
   if (!ingestion) return null;
   const healthyAt = seconds(ingestion.last_healthy_at) ?? seconds(ingestion.last_run_at);
-  const error = ingestion.failure ?? ingestion.last_error;
-  if (error && (ingestion.failure || !healthyAt || seconds(error) > healthyAt)) {
+  const error = ingestion.last_error;
+  if (error && (ingestion.failing || !healthyAt || seconds(error) > healthyAt)) {
     return `Deal updates are failing (${message(error)}); last good update ${healthyAt ? `${ago(healthyAt, now)} ago` : 'never'}.`;
   }
   if (!healthyAt) return 'Deals have not been updated yet; the first update is on its way.';
