@@ -104,43 +104,40 @@ pub fn estimated_cost_micro_usd(prompt_tokens: u64, completion_tokens: u64) -> u
 /// Bookkeeping failures after the fact are logged, not returned: the answer is already paid for.
 pub fn record_completion(db: &Connection, feature: Feature, prompt_tokens: u64, completion_tokens: u64) {
     let cost = estimated_cost_micro_usd(prompt_tokens, completion_tokens);
-    bump(
-        db,
-        feature,
-        "prompt_tokens = prompt_tokens + ?2, completion_tokens = completion_tokens + ?3, \
-         estimated_cost_micro_usd = estimated_cost_micro_usd + ?4",
-        &[int(prompt_tokens), int(completion_tokens), int(cost)],
-    );
+    add(db, feature, &[("prompt_tokens", prompt_tokens), ("completion_tokens", completion_tokens), ("estimated_cost_micro_usd", cost)]);
 }
 
 /// Counts a failed request.
 pub fn record_failure(db: &Connection, feature: Feature) {
-    bump(db, feature, "failures = failures + 1", &[]);
+    add(db, feature, &[("failures", 1)]);
 }
 
 /// Counts an answer served from the cache (no provider call).
 pub fn record_cache_hit(db: &Connection, feature: Feature) {
-    bump(db, feature, "cache_hits = cache_hits + 1", &[]);
+    add(db, feature, &[("cache_hits", 1)]);
 }
 
 /// Counts an answer produced offline (no provider, provider down or budget used up).
 pub fn record_offline_answer(db: &Connection, feature: Feature) {
-    bump(db, feature, "offline_answers = offline_answers + 1", &[]);
+    add(db, feature, &[("offline_answers", 1)]);
 }
 
-/// `UPDATE ai_usage SET <assignments>` on today's row of `feature`, creating it first.
-fn bump(db: &Connection, feature: Feature, assignments: &str, values: &[Value]) {
+/// Adds `amounts` to today's row of `feature` in one UPSERT (one write: under a burst of
+/// concurrent requests every extra write statement is another wait for SQLite's write lock).
+fn add(db: &Connection, feature: Feature, amounts: &[(&str, u64)]) {
+    let columns: Vec<&str> = amounts.iter().map(|(column, _)| *column).collect();
+    let placeholders: Vec<String> = (0..amounts.len()).map(|i| format!("?{}", i + 2)).collect();
+    let updates: Vec<String> = columns.iter().map(|c| format!("{c} = {c} + excluded.{c}")).collect();
+    let sql = format!(
+        "INSERT INTO ai_usage (day, feature, {}) VALUES (date('now'), ?1, {}) \
+         ON CONFLICT (day, feature) DO UPDATE SET {}",
+        columns.join(", "),
+        placeholders.join(", "),
+        updates.join(", ")
+    );
     let mut parameters = vec![Value::Text(feature.as_str().into())];
-    parameters.extend_from_slice(values);
-    let result = db
-        .execute(
-            "INSERT INTO ai_usage (day, feature) VALUES (date('now'), ?1) ON CONFLICT (day, feature) DO NOTHING",
-            &parameters[..1],
-        )
-        .and_then(|_| {
-            db.execute(&format!("UPDATE ai_usage SET {assignments} WHERE day = date('now') AND feature = ?1"), &parameters)
-        });
-    if let Err(error) = result {
+    parameters.extend(amounts.iter().map(|(_, amount)| int(*amount)));
+    if let Err(error) = db.execute(&sql, &parameters) {
         eprintln!("ai_usage ledger: could not record {} usage: {error}", feature.as_str());
     }
 }
