@@ -8,11 +8,9 @@
 //! Goose's own flags set the shape of the run: `--host URL`, `--users N`, `--increase-rate RATE`
 //! (users started per second), `--run-time 10m`.
 
-mod scenario;
-mod verdict;
-
 use clap::Parser;
-use scenario::{browse, log_in};
+use loadtest::scenario::{self, browse, log_in};
+use loadtest::verdict;
 use goose::config::GooseConfiguration;
 use goose::prelude::*;
 use std::time::Duration;

@@ -1,5 +1,6 @@
 //! What one virtual user does: log in once, then browse and, every `ai_interval`, ask for advice.
 
+use crate::samples;
 use goose::prelude::*;
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
@@ -51,6 +52,7 @@ pub async fn log_in(user: &mut GooseUser) -> TransactionResult {
     let builder = user.get_request_builder(&GooseMethod::Post, "/login")?.json(&credentials);
     let request = GooseRequest::builder().set_request_builder(builder).name(LOGIN).build();
     let mut response = user.request(request).await?;
+    samples::record(LOGIN, &response.request);
     if let Ok(reply) = &response.response
         && !reply.status().is_success()
     {
@@ -72,6 +74,7 @@ pub async fn browse(user: &mut GooseUser) -> TransactionResult {
     let path = format!("/api/deals?{query}&page={page}&limit=50");
     let request = GooseRequest::builder().path(path.as_str()).name(BROWSE).build();
     let response = user.request(request).await?;
+    samples::record(BROWSE, &response.request);
     if let Ok(reply) = response.response
         && let Ok(body) = reply.json::<serde_json::Value>().await
     {
@@ -98,6 +101,7 @@ async fn ask_for_advice_if_due(user: &mut GooseUser) -> TransactionResult {
     let mentor = MENTORS[state.step % MENTORS.len()];
     let path = format!("/api/ava-advice/{asin}?mentor={mentor}");
     let request = GooseRequest::builder().path(path.as_str()).name(ADVICE).build();
-    user.request(request).await?;
+    let response = user.request(request).await?;
+    samples::record(ADVICE, &response.request);
     Ok(())
 }
