@@ -4,6 +4,7 @@
 //! the janitor removes only stale rows and only while ingestion is healthy, demo rows make way
 //! for real ones.
 
+use std::path::Path;
 use std::time::Duration;
 
 use domain::analysis::analyze;
@@ -12,7 +13,7 @@ use domain::fees::{BusinessSettings, economics};
 use domain::history::ChartHistory;
 use domain::keepa::parse_product_response;
 use domain::time::UnixSeconds;
-use integration_tests::mock_keepa::{Fault, IngestApp, Kind, MockKeepa, MockKeepaOptions, unix_now};
+use integration_tests::mock_keepa::{Fault, IngestApp, Kind, MockKeepa, MockKeepaOptions, start_with_shared_cache, unix_now};
 use integration_tests::{RuntimeProcess, RuntimeProcessBuilder};
 use rusqlite::Connection;
 use serde_json::Value;
@@ -59,7 +60,8 @@ fn assert_integrity(db: &Connection) {
 #[test]
 fn a_run_stores_what_the_domain_crate_computes() {
     let keepa = keepa(60);
-    let (app, report) = IngestApp::new(&keepa).run_once();
+    let state_dir = TempDir::new().unwrap();
+    let (app, report) = IngestApp::new(&keepa, state_dir.path()).run_once();
     assert_eq!(report["outcome"], "completed", "{report}");
     let db = app.database();
     assert_eq!(count(&db, "SELECT COUNT(*) FROM deals") as usize, expected_rows(&keepa));
@@ -155,7 +157,7 @@ fn a_run_stores_what_the_domain_crate_computes() {
 fn a_token_starved_run_stops_early_and_the_next_run_resumes_the_same_pass() {
     let keepa = MockKeepa::start(MockKeepaOptions { books: 60, tokens: 120, refill_per_min: 1, ..MockKeepaOptions::default() });
     let state_dir = TempDir::new().unwrap();
-    let (app, report) = IngestApp::new(&keepa).state_dir(state_dir.path()).run_once();
+    let (app, report) = IngestApp::new(&keepa, state_dir.path()).run_once();
     assert_eq!(report["outcome"], "stopped_for_tokens", "{report}");
     assert!(report["resume_after"].as_i64().unwrap() > report["started_at"].as_i64().unwrap());
     let db = app.database();
@@ -168,7 +170,7 @@ fn a_token_starved_run_stops_early_and_the_next_run_resumes_the_same_pass() {
     app.stop();
 
     keepa.set_tokens(100_000, 1_000);
-    let (app, report) = IngestApp::new(&keepa).state_dir(state_dir.path()).run_once();
+    let (app, report) = IngestApp::new(&keepa, state_dir.path()).run_once();
     assert_eq!(report["outcome"], "completed", "{report}");
     let db = app.database();
     assert_eq!(count(&db, "SELECT COUNT(*) FROM deals") as usize, expected_rows(&keepa));
@@ -180,11 +182,11 @@ fn a_token_starved_run_stops_early_and_the_next_run_resumes_the_same_pass() {
 }
 
 /// Starts a fresh app whose Keepa fails with `fault` from the first full-history call on.
-fn failing_run(fault: Fault) -> (MockKeepa, RuntimeProcess, Value) {
+fn failing_run(fault: Fault, state_dir: &Path) -> (MockKeepa, RuntimeProcess, Value) {
     let keepa = keepa(30);
     // /token, /deal, the peek: then every call fails.
     keepa.fail_after(3, fault.clone());
-    let (app, report) = IngestApp::new(&keepa).run_once();
+    let (app, report) = IngestApp::new(&keepa, state_dir).run_once();
     (keepa, app, report)
 }
 
@@ -198,7 +200,8 @@ fn keepa_failures_leave_the_database_unchanged_and_are_recorded_with_a_backoff()
         (Fault::Garbage, "malformed_response"),
     ];
     for (fault, kind) in cases {
-        let (_keepa, app, report) = failing_run(fault.clone());
+        let state_dir = TempDir::new().unwrap();
+        let (_keepa, app, report) = failing_run(fault.clone(), state_dir.path());
         assert_eq!(report["outcome"], "failed", "{fault:?}: {report}");
         let db = app.database();
         assert!(snapshot(&db).is_empty(), "{fault:?}: a failed chunk writes nothing");
@@ -218,21 +221,21 @@ fn keepa_failures_leave_the_database_unchanged_and_are_recorded_with_a_backoff()
 fn a_failing_keepa_never_touches_stored_deals_and_the_job_backs_off() {
     let keepa = keepa(30);
     let state_dir = TempDir::new().unwrap();
-    let (app, report) = IngestApp::new(&keepa).state_dir(state_dir.path()).run_once();
+    let (app, report) = IngestApp::new(&keepa, state_dir.path()).run_once();
     assert_eq!(report["outcome"], "completed", "{report}");
     let before = snapshot(&app.database());
     assert!(!before.is_empty());
     app.stop();
 
     keepa.fail_always(Some(Fault::ServerError));
-    let (app, report) = IngestApp::new(&keepa).state_dir(state_dir.path()).run_once();
+    let (app, report) = IngestApp::new(&keepa, state_dir.path()).run_once();
     assert_eq!(report["outcome"], "failed", "{report}");
     assert_eq!(snapshot(&app.database()), before);
     app.stop();
 
     // Within the backoff the next run makes no Keepa call at all.
     let calls = keepa.requests().len();
-    let (app, report) = IngestApp::new(&keepa).state_dir(state_dir.path()).run_once();
+    let (app, report) = IngestApp::new(&keepa, state_dir.path()).run_once();
     assert_eq!(report["outcome"], "backing_off", "{report}");
     assert_eq!(keepa.requests().len(), calls);
     assert_eq!(snapshot(&app.database()), before);
@@ -244,7 +247,7 @@ fn sigkill_mid_run_then_restart_loses_nothing_and_duplicates_nothing() {
     keepa.fail_always(Some(Fault::Slow(Duration::from_millis(400))));
     let since = unix_now();
     let state_dir = TempDir::new().unwrap();
-    let app = IngestApp::new(&keepa).state_dir(state_dir.path()).start();
+    let app = IngestApp::new(&keepa, state_dir.path()).start();
     let db = app.database();
     let midway = app.wait_until(Duration::from_secs(120), || count(&db, "SELECT COUNT(*) FROM deals") >= 10);
     assert!(midway, "the run stored nothing; log:\n{}", app.log());
@@ -261,7 +264,7 @@ fn sigkill_mid_run_then_restart_loses_nothing_and_duplicates_nothing() {
     drop(db);
 
     keepa.fail_always(None);
-    let (app, report) = IngestApp::new(&keepa).state_dir(state_dir.path()).run_once();
+    let (app, report) = IngestApp::new(&keepa, state_dir.path()).run_once();
     assert_eq!(report["outcome"], "completed", "{report}");
     let db = app.database();
     assert_integrity(&db);
@@ -295,7 +298,7 @@ fn insert_foreign_deal(db: &Connection, asin: &str, hours_ago: i64) {
 fn the_janitor_removes_only_stale_rows_and_waits_while_ingestion_fails() {
     let keepa = keepa(20);
     let state_dir = TempDir::new().unwrap();
-    let app = RuntimeProcessBuilder::new("spin.toml").state_dir(state_dir.path()).start();
+    let app = start_with_shared_cache(|| RuntimeProcessBuilder::new("spin.toml"), state_dir.path());
     {
         let db = app.database();
         insert_foreign_deal(&db, "9990000001", 100);
@@ -306,14 +309,14 @@ fn the_janitor_removes_only_stale_rows_and_waits_while_ingestion_fails() {
     let foreign = |db: &Connection| count(db, "SELECT COUNT(*) FROM deals WHERE asin LIKE '999%'");
 
     keepa.fail_always(Some(Fault::ServerError));
-    let (app, report) = IngestApp::new(&keepa).state_dir(state_dir.path()).run_once();
+    let (app, report) = IngestApp::new(&keepa, state_dir.path()).run_once();
     assert_eq!(report["outcome"], "failed", "{report}");
     assert_eq!(foreign(&app.database()), 3, "nothing deleted while ingestion fails");
     app.database().execute("DELETE FROM system_state WHERE key = 'ingest.failure'", []).unwrap();
     app.stop();
 
     keepa.fail_always(None);
-    let (app, report) = IngestApp::new(&keepa).state_dir(state_dir.path()).run_once();
+    let (app, report) = IngestApp::new(&keepa, state_dir.path()).run_once();
     assert_eq!(report["outcome"], "completed", "{report}");
     assert_eq!(report["deals_removed"], 1, "{report}");
     let db = app.database();
@@ -329,16 +332,31 @@ fn the_janitor_removes_only_stale_rows_and_waits_while_ingestion_fails() {
 fn demo_rows_are_labelled_and_the_first_real_run_replaces_them() {
     let keepa = keepa(20);
     let state_dir = TempDir::new().unwrap();
-    let (app, report) = IngestApp::new(&keepa).variable("ingest_data_source", "demo").state_dir(state_dir.path()).run_once();
+    let (app, report) = IngestApp::new(&keepa, state_dir.path()).variable("ingest_data_source", "demo").run_once();
     assert_eq!(report["outcome"], "completed", "{report}");
     let demo = count(&app.database(), "SELECT COUNT(*) FROM deals WHERE source = 'demo'");
     assert_eq!(demo as usize, expected_rows(&keepa));
     assert_eq!(app.client().get("/api/health").json()["ingestion"]["demo_rows"], demo);
     app.stop();
 
-    let (app, report) = IngestApp::new(&keepa).state_dir(state_dir.path()).run_once();
+    let (app, report) = IngestApp::new(&keepa, state_dir.path()).run_once();
     assert_eq!(report["deals_removed"], demo, "{report}");
     let db = app.database();
     assert_eq!(count(&db, "SELECT COUNT(*) FROM deals WHERE source = 'demo'"), 0);
     assert_eq!(count(&db, "SELECT COUNT(*) FROM products WHERE asin NOT IN (SELECT asin FROM deals)"), 0);
+}
+
+#[test]
+fn one_malformed_product_is_skipped_without_failing_its_batch() {
+    let keepa = keepa(30);
+    let (bad, _) = keepa.books().into_iter().find(|(_, kind)| *kind == Kind::SeasonalTextbook).unwrap();
+    keepa.corrupt_product(&bad);
+    let state_dir = TempDir::new().unwrap();
+    let (app, report) = IngestApp::new(&keepa, state_dir.path()).run_once();
+    assert_eq!(report["outcome"], "completed", "{report}");
+    let db = app.database();
+    assert_eq!(count(&db, &format!("SELECT COUNT(*) FROM deals WHERE asin = '{bad}'")), 0);
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM deals") as usize, expected_rows(&keepa) - 1);
+    assert!(state(&db, "ingest.failure").is_none());
+    assert!(app.log().contains(&format!("Keepa product {bad} is unreadable")), "{}", app.log());
 }

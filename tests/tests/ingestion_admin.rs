@@ -1,7 +1,7 @@
 //! `GET/PUT /api/admin/keepa-query`: admin-only, validated JSON, stored in `app_config`, and
 //! used by the next ingest run's `/deal` calls.
 
-use integration_tests::mock_keepa::{IngestApp, MockKeepa, MockKeepaOptions};
+use integration_tests::mock_keepa::{IngestApp, MockKeepa, MockKeepaOptions, start_with_shared_cache};
 use integration_tests::{HttpClient, RuntimeProcess, RuntimeProcessBuilder};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
@@ -31,7 +31,8 @@ fn put(client: &HttpClient, body: &str) -> integration_tests::Reply {
 
 #[test]
 fn only_admins_read_or_replace_the_keepa_query() {
-    let app = RuntimeProcessBuilder::new("spin.toml").start();
+    let state_dir = TempDir::new().unwrap();
+    let app = start_with_shared_cache(|| RuntimeProcessBuilder::new("spin.toml"), state_dir.path());
     assert_eq!(app.client().get(PATH).status, 401);
     assert_eq!(put(&app.client(), "{}").status, 401);
     let user = signed_in(&app, "user");
@@ -46,7 +47,7 @@ fn only_admins_read_or_replace_the_keepa_query() {
 fn the_query_is_validated_stored_and_used_by_the_next_run() {
     let keepa = MockKeepa::start(MockKeepaOptions { books: 10, ..MockKeepaOptions::default() });
     let state_dir = TempDir::new().unwrap();
-    let app = RuntimeProcessBuilder::new("spin.toml").state_dir(state_dir.path()).start();
+    let app = start_with_shared_cache(|| RuntimeProcessBuilder::new("spin.toml"), state_dir.path());
     let admin = signed_in(&app, "admin");
 
     let default = admin.get(PATH);
@@ -91,7 +92,7 @@ fn the_query_is_validated_stored_and_used_by_the_next_run() {
     assert_eq!(serde_json::from_str::<Value>(&stored).unwrap(), saved["query"]);
     app.stop();
 
-    let (_app, report) = IngestApp::new(&keepa).state_dir(state_dir.path()).run_once();
+    let (_app, report) = IngestApp::new(&keepa, state_dir.path()).run_once();
     assert_eq!(report["outcome"], "completed", "{report}");
     let deal_request = keepa.requests().into_iter().find(|request| request.starts_with("/deal?")).expect("a /deal call");
     let selection: Value = form_urlencoded::parse(deal_request.split_once('?').unwrap().1.as_bytes())

@@ -35,11 +35,10 @@ fn ingest_1000_products_end_to_end() {
     let keepa = MockKeepa::start(MockKeepaOptions { books: BOOKS, tokens: 10_000_000, refill_per_min: 100_000, ..MockKeepaOptions::default() });
     let state_dir = TempDir::new().unwrap();
     let started = Instant::now();
-    let (app, report) = IngestApp::new(&keepa)
+    let (app, report) = IngestApp::new(&keepa, state_dir.path())
         .variable("ingest_new_deal_cap", "5000")
         .variable("ingest_max_run_secs", "1200")
         .variable("keepa_timeout_secs", "60")
-        .state_dir(state_dir.path())
         .run_once();
     let wall = started.elapsed();
     assert_eq!(report["outcome"], "completed", "{report}");

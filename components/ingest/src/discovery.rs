@@ -19,7 +19,7 @@ use domain::analysis::analyze;
 use domain::ingest::{KeepaCall, PeekVerdict, deals_after, peek_verdict, watermark_to_save, watermark_to_scan_from};
 use domain::keepa::{Deal, Product, Seller};
 use keepa_client::ingest_state::{self, DISCOVERY, Discovery, Pass, RunOutcome};
-use keepa_client::{CallError, ProductDetail, TokenStop, deal_query, now, transaction};
+use keepa_client::{CallError, ProductBatch, ProductDetail, TokenStop, deal_query, now, transaction};
 
 use crate::run::Context;
 use crate::store::{self, AnalyzedDeal, Handled};
@@ -113,7 +113,7 @@ fn process_chunk(cx: &mut Context, chunk: &[&Deal], existing: &HashSet<String>) 
     let (stored, new): (Vec<&Deal>, Vec<&Deal>) = chunk.iter().partition(|deal| existing.contains(&deal.asin));
     let mut result = ChunkResult::default();
     if !stored.is_empty() {
-        let mut products = by_asin(cx.session.products(&asins(&stored), ProductDetail::Light)?.products);
+        let mut products = readable(cx.session.products(&asins(&stored), ProductDetail::Light)?);
         for deal in stored {
             match products.remove(&deal.asin) {
                 Some(product) => result.refreshed.push((product, deal)),
@@ -123,7 +123,7 @@ fn process_chunk(cx: &mut Context, chunk: &[&Deal], existing: &HashSet<String>) 
     }
     let mut promising = Vec::new();
     if !new.is_empty() {
-        let peeked = by_asin(cx.session.products(&asins(&new), ProductDetail::Peek)?.products);
+        let peeked = readable(cx.session.products(&asins(&new), ProductDetail::Peek)?);
         for deal in new {
             let verdict = peeked.get(&deal.asin).and_then(|product| product.stats.as_ref()).map(|stats| peek_verdict(stats, &cx.config.analysis.ingest.peek));
             match verdict {
@@ -136,7 +136,7 @@ fn process_chunk(cx: &mut Context, chunk: &[&Deal], existing: &HashSet<String>) 
     for batch in promising.chunks(cx.config.commit_batch_size) {
         match cx.session.products(&asins(batch), ProductDetail::Full) {
             Ok(response) => {
-                let mut products = by_asin(response.products);
+                let mut products = readable(response);
                 for deal in batch {
                     match products.remove(&deal.asin) {
                         Some(product) => result.analyzed.push((product, *deal)),
@@ -238,6 +238,11 @@ fn asins(deals: &[&Deal]) -> Vec<String> {
     deals.iter().map(|deal| deal.asin.clone()).collect()
 }
 
-fn by_asin(products: Vec<Product>) -> HashMap<String, Product> {
-    products.into_iter().map(|product| (product.asin.clone(), product)).collect()
+/// The batch's products by ASIN; an unreadable one is logged and left out, so its deal is
+/// rejected for this pass instead of failing the batch again and again.
+fn readable(batch: ProductBatch) -> HashMap<String, Product> {
+    for (asin, error) in &batch.unreadable {
+        println!("ingest: Keepa product {asin} is unreadable, skipped: {error}");
+    }
+    batch.products.into_iter().map(|product| (product.asin.clone(), product)).collect()
 }

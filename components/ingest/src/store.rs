@@ -115,6 +115,42 @@ fn seconds(value: Option<UnixSeconds>) -> Value {
     integer(value.map(|at| at.0))
 }
 
+/// Columns of a fully analysed deal, in the order of `upsert_analyzed`'s parameters.
+const DEAL_COLUMNS: [&str; 45] = [
+    "asin", "source", "deal_found_at", "last_seen_at", "last_price_change_at", "keepa_last_update_km",
+    "analyzed_at", "price_now_cents", "shipping_included", "condition", "seller_id", "seller_name",
+    "seller_quality", "is_fba", "sales_rank", "sales_rank_avg180", "sales_rank_avg365", "drops30", "drops180",
+    "drops365", "used_offers_now", "used_offers_avg30", "used_offers_avg180", "used_offers_avg365",
+    "new_offers_now", "amazon_selling", "amazon_price_cents", "one_year_avg_cents", "percent_down", "trend",
+    "recent_sale_cents", "peak_month", "trough_month", "list_at_cents", "list_at_source", "list_at_check",
+    "expected_trough_cents", "seasonality", "seasonality_source", "sells_window", "deal_trust",
+    "inferred_sales_count", "offer_drops_count", "fba_fee_cents", "referral_fee_pct",
+];
+
+/// `INSERT … ON CONFLICT DO UPDATE` over [`DEAL_COLUMNS`]: a new analysis replaces every column,
+/// except where the stored value outlives it (first sighting, a time Keepa did not repeat, the
+/// name and rating of a seller `/seller` did not answer for this time).
+fn upsert_deal_sql() -> String {
+    let updates: Vec<String> = DEAL_COLUMNS[1..]
+        .iter()
+        .map(|column| match *column {
+            "deal_found_at" => format!("{column} = COALESCE(deals.{column}, excluded.{column})"),
+            "last_price_change_at" | "keepa_last_update_km" => format!("{column} = COALESCE(excluded.{column}, deals.{column})"),
+            "seller_name" | "seller_quality" => format!(
+                "{column} = CASE WHEN excluded.seller_id IS deals.seller_id \
+                 THEN COALESCE(excluded.{column}, deals.{column}) ELSE excluded.{column} END"
+            ),
+            _ => format!("{column} = excluded.{column}"),
+        })
+        .collect();
+    format!(
+        "INSERT INTO deals ({}) VALUES ({}) ON CONFLICT (asin) DO UPDATE SET {}",
+        DEAL_COLUMNS.join(", "),
+        placeholders(DEAL_COLUMNS.len()),
+        updates.join(", ")
+    )
+}
+
 /// A discovered deal after its full analysis.
 pub struct AnalyzedDeal<'a> {
     pub deal: &'a Deal,
@@ -172,49 +208,7 @@ pub fn upsert_analyzed(db: &Connection, source: &str, now: UnixSeconds, analyzed
         cents(inputs.map(|inputs| inputs.fba_fee)),
         real(inputs.map(|inputs| inputs.referral_fee_pct)),
     ]);
-    db.execute(
-        &format!(
-            "INSERT INTO deals (asin, source, deal_found_at, last_seen_at, last_price_change_at, keepa_last_update_km,
-                analyzed_at, price_now_cents, shipping_included, condition, seller_id, seller_name, seller_quality,
-                is_fba, sales_rank, sales_rank_avg180, sales_rank_avg365, drops30, drops180, drops365,
-                used_offers_now, used_offers_avg30, used_offers_avg180, used_offers_avg365, new_offers_now,
-                amazon_selling, amazon_price_cents, one_year_avg_cents, percent_down, trend, recent_sale_cents,
-                peak_month, trough_month, list_at_cents, list_at_source, list_at_check, expected_trough_cents,
-                seasonality, seasonality_source, sells_window, deal_trust, inferred_sales_count, offer_drops_count,
-                fba_fee_cents, referral_fee_pct)
-             VALUES ({})
-             ON CONFLICT (asin) DO UPDATE SET source = excluded.source,
-                deal_found_at = COALESCE(deals.deal_found_at, excluded.deal_found_at),
-                last_seen_at = excluded.last_seen_at,
-                last_price_change_at = COALESCE(excluded.last_price_change_at, deals.last_price_change_at),
-                keepa_last_update_km = COALESCE(excluded.keepa_last_update_km, deals.keepa_last_update_km),
-                analyzed_at = excluded.analyzed_at, price_now_cents = excluded.price_now_cents,
-                shipping_included = excluded.shipping_included, condition = excluded.condition,
-                seller_id = excluded.seller_id,
-                seller_name = CASE WHEN excluded.seller_id IS deals.seller_id
-                    THEN COALESCE(excluded.seller_name, deals.seller_name) ELSE excluded.seller_name END,
-                seller_quality = CASE WHEN excluded.seller_id IS deals.seller_id
-                    THEN COALESCE(excluded.seller_quality, deals.seller_quality) ELSE excluded.seller_quality END,
-                is_fba = excluded.is_fba, sales_rank = excluded.sales_rank,
-                sales_rank_avg180 = excluded.sales_rank_avg180, sales_rank_avg365 = excluded.sales_rank_avg365,
-                drops30 = excluded.drops30, drops180 = excluded.drops180, drops365 = excluded.drops365,
-                used_offers_now = excluded.used_offers_now, used_offers_avg30 = excluded.used_offers_avg30,
-                used_offers_avg180 = excluded.used_offers_avg180, used_offers_avg365 = excluded.used_offers_avg365,
-                new_offers_now = excluded.new_offers_now, amazon_selling = excluded.amazon_selling,
-                amazon_price_cents = excluded.amazon_price_cents, one_year_avg_cents = excluded.one_year_avg_cents,
-                percent_down = excluded.percent_down, trend = excluded.trend,
-                recent_sale_cents = excluded.recent_sale_cents, peak_month = excluded.peak_month,
-                trough_month = excluded.trough_month, list_at_cents = excluded.list_at_cents,
-                list_at_source = excluded.list_at_source, list_at_check = excluded.list_at_check,
-                expected_trough_cents = excluded.expected_trough_cents, seasonality = excluded.seasonality,
-                seasonality_source = excluded.seasonality_source, sells_window = excluded.sells_window,
-                deal_trust = excluded.deal_trust, inferred_sales_count = excluded.inferred_sales_count,
-                offer_drops_count = excluded.offer_drops_count, fba_fee_cents = excluded.fba_fee_cents,
-                referral_fee_pct = excluded.referral_fee_pct",
-            placeholders(params.len())
-        ),
-        &params,
-    )?;
+    db.execute(&upsert_deal_sql(), &params)?;
     let chart = ChartHistory::build(product, &analysis.sales, now, config.history_window);
     db.execute(
         "INSERT INTO price_history (asin, history_json, updated_at) VALUES (?, ?, ?)

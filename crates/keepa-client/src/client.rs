@@ -4,10 +4,8 @@
 
 use std::time::Duration;
 
-use domain::keepa::{
-    self, DealResponse, KeepaError, ProductResponse, SellerResponse, TokenStatus,
-};
-use serde_json::Value;
+use domain::keepa::{self, DealResponse, KeepaError, Product, SellerResponse, TokenStatus};
+use serde_json::{Value, json};
 
 use crate::KeepaFailure;
 use crate::transport::{self, Origin, TransportError};
@@ -35,6 +33,16 @@ impl ProductDetail {
             ProductDetail::Full => &[("stats", "365"), ("days", "1095"), ("history", "1"), ("offers", "20"), ("rating", "1"), ("only_live_offers", "1")],
         }
     }
+}
+
+/// A `/product` answer: the products that parsed, and the ASINs whose product did not, each with
+/// the error naming the field. One malformed product costs itself, not its whole batch: otherwise
+/// every retry of the batch would fail the same way, forever (DOMAIN §8 item 20).
+#[derive(Clone, Debug)]
+pub struct ProductBatch {
+    pub products: Vec<Product>,
+    pub unreadable: Vec<(String, KeepaError)>,
+    pub tokens: Option<TokenStatus>,
 }
 
 pub struct KeepaClient {
@@ -65,12 +73,12 @@ impl KeepaClient {
     }
 
     /// `/product` for up to 100 ASINs.
-    pub fn products(&self, asins: &[String], detail: ProductDetail) -> Result<ProductResponse, KeepaFailure> {
+    pub fn products(&self, asins: &[String], detail: ProductDetail) -> Result<ProductBatch, KeepaFailure> {
         let asins = asins.join(",");
         let mut query: Vec<(&str, &str)> = vec![("domain", DOMAIN_US), ("asin", &asins)];
         query.extend_from_slice(detail.query());
         let timeout = if detail == ProductDetail::Full { self.timeout * 2 } else { self.timeout };
-        self.get("/product", &query, timeout, keepa::parse_product_response)
+        self.get("/product", &query, timeout, parse_products)
     }
 
     /// `/seller` for up to 100 seller ids.
@@ -102,4 +110,29 @@ impl KeepaClient {
             status => Err(KeepaFailure::Status { status, tokens: keepa::parse_token_status(&body).ok() }),
         }
     }
+}
+
+/// Parses a `/product` body; when one product is malformed in an otherwise valid answer, the
+/// others are parsed one by one and the bad one is reported by ASIN.
+fn parse_products(body: &str) -> Result<ProductBatch, KeepaError> {
+    match keepa::parse_product_response(body) {
+        Ok(response) => Ok(ProductBatch { products: response.products, unreadable: Vec::new(), tokens: response.tokens }),
+        Err(error) if error.field().is_some_and(|field| field.starts_with("products[")) => parse_one_by_one(body).ok_or(error),
+        Err(error) => Err(error),
+    }
+}
+
+/// `None` when the body cannot be split into products that each name their ASIN.
+fn parse_one_by_one(body: &str) -> Option<ProductBatch> {
+    let Value::Object(mut envelope) = serde_json::from_str::<Value>(body).ok()? else { return None };
+    let Value::Array(products) = envelope.remove("products")? else { return None };
+    let mut batch = ProductBatch { products: Vec::new(), unreadable: Vec::new(), tokens: keepa::parse_token_status(body).ok() };
+    for product in products {
+        let asin = product.get("asin").and_then(Value::as_str)?.to_owned();
+        match keepa::parse_product_response(&json!({ "products": [product] }).to_string()) {
+            Ok(mut single) => batch.products.append(&mut single.products),
+            Err(error) => batch.unreadable.push((asin, error)),
+        }
+    }
+    Some(batch)
 }

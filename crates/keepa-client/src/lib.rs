@@ -21,7 +21,7 @@ pub mod sql;
 pub mod transport;
 
 pub use budget::{TokenBudget, TokenStop};
-pub use client::{KeepaClient, ProductDetail};
+pub use client::{KeepaClient, ProductBatch, ProductDetail};
 pub use failure::KeepaFailure;
 pub use session::{CallError, KeepaSession};
 pub use sql::{DbError, now, transaction};

@@ -6,11 +6,12 @@ use std::fmt;
 use std::time::{Duration, Instant};
 
 use domain::ingest::KeepaCall;
-use domain::keepa::{DealResponse, ProductResponse, SellerResponse, TokenStatus};
+use domain::keepa::{DealResponse, SellerResponse, TokenStatus};
 use serde_json::Value;
 use spin_sdk::sqlite::Connection;
 
 use crate::sql::{DbError, now};
+use crate::client::ProductBatch;
 use crate::{KeepaClient, KeepaFailure, ProductDetail, TokenBudget, TokenStop};
 
 #[derive(Debug)]
@@ -80,7 +81,7 @@ impl<'a> KeepaSession<'a> {
     }
 
     /// `/product`; a [`ProductDetail::Full`] call is billed as a commit, the others as peeks.
-    pub fn products(&mut self, asins: &[String], detail: ProductDetail) -> Result<ProductResponse, CallError> {
+    pub fn products(&mut self, asins: &[String], detail: ProductDetail) -> Result<ProductBatch, CallError> {
         let call = if detail == ProductDetail::Full { KeepaCall::Commit } else { KeepaCall::Peek };
         self.metered(call, asins.len(), |client| client.products(asins, detail), |response| response.tokens.as_ref())
     }

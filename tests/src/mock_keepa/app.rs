@@ -1,6 +1,11 @@
 //! The app's runtime wired to a mock Keepa, as the ingestion tests and the benchmark start it:
 //! the product manifest, the Keepa variables pointing at the mock, no pacing, a short timeout,
 //! and the ingest job fired once at start.
+//!
+//! Tests restart the runtime on one state directory, and a cold start compiles every component
+//! of the app — over a minute on a loaded 2-core machine. So every state directory shares one
+//! compile cache (the runtime keys entries by content and writes them atomically), and the first
+//! start of a test binary runs alone and may take a second attempt to finish compiling.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -8,46 +13,69 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use serde_json::Value;
 
 use super::MockKeepa;
-use crate::{RuntimeProcess, RuntimeProcessBuilder};
+use crate::{RuntimeProcess, RuntimeProcessBuilder, release_dir};
 
 /// How long one ingest run may take on a loaded machine before a test gives up.
 const RUN_LIMIT: Duration = Duration::from_secs(180);
 
 pub struct IngestApp {
-    builder: RuntimeProcessBuilder,
-    state_dir: Option<PathBuf>,
+    variables: Vec<(String, String)>,
+    state_dir: PathBuf,
+}
+
+/// Whether a runtime of this test binary has started (and filled the compile cache).
+static WARMED: std::sync::Mutex<bool> = std::sync::Mutex::new(false);
+
+/// Points `state_dir/cache` at the compile cache shared by all test runtimes.
+pub fn share_compile_cache(state_dir: &Path) {
+    let shared = release_dir().join("test-compile-cache");
+    std::fs::create_dir_all(&shared).expect("shared compile cache");
+    std::fs::create_dir_all(state_dir).expect("state directory");
+    let link = state_dir.join("cache");
+    if !link.exists() {
+        std::os::unix::fs::symlink(&shared, &link).expect("link the compile cache");
+    }
+}
+
+/// Starts the runtime `builder` makes on `state_dir` with the shared compile cache (see the
+/// module doc).
+pub fn start_with_shared_cache(builder: impl Fn() -> RuntimeProcessBuilder, state_dir: &Path) -> RuntimeProcess {
+    share_compile_cache(state_dir);
+    let mut warmed = WARMED.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    if *warmed {
+        drop(warmed);
+        return builder().state_dir(state_dir).start();
+    }
+    let app = builder().state_dir(state_dir).try_start().unwrap_or_else(|_| builder().state_dir(state_dir).start());
+    *warmed = true;
+    app
 }
 
 impl IngestApp {
-    pub fn new(keepa: &MockKeepa) -> IngestApp {
-        let builder = RuntimeProcessBuilder::new("spin.toml")
-            .variable("keepa_api_key", "test-key")
-            .variable("keepa_base_url", &keepa.url())
-            .variable("keepa_min_call_interval_ms", "0")
-            .variable("keepa_timeout_secs", "3")
-            .arg("--cron-at-start");
-        IngestApp { builder, state_dir: None }
+    /// The app on `state_dir` (created if missing; reuse it to restart on the same database).
+    pub fn new(keepa: &MockKeepa, state_dir: &Path) -> IngestApp {
+        let variables = [("keepa_api_key", "test-key"), ("keepa_base_url", &keepa.url()), ("keepa_min_call_interval_ms", "0"), ("keepa_timeout_secs", "3")];
+        IngestApp { variables: variables.iter().map(|(name, value)| (name.to_string(), value.to_string())).collect(), state_dir: state_dir.to_path_buf() }
     }
 
     pub fn variable(mut self, name: &str, value: &str) -> IngestApp {
-        self.builder = self.builder.variable(name, value);
+        self.variables.push((name.to_owned(), value.to_owned()));
         self
     }
 
-    /// Keeps the database of an earlier start.
-    pub fn state_dir(mut self, dir: &Path) -> IngestApp {
-        self.builder = self.builder.state_dir(dir);
-        self.state_dir = Some(dir.to_path_buf());
-        self
+    fn builder(&self) -> RuntimeProcessBuilder {
+        let builder = RuntimeProcessBuilder::new("spin.toml").arg("--cron-at-start");
+        self.variables.iter().fold(builder, |builder, (name, value)| builder.variable(name, value))
     }
 
     pub fn start(self) -> RuntimeProcess {
-        self.builder.start()
+        start_with_shared_cache(|| self.builder(), &self.state_dir)
     }
 
     /// Starts, waits for the run fired at start to finish, returns its report.
     pub fn run_once(self) -> (RuntimeProcess, Value) {
-        let previous = self.state_dir.as_deref().and_then(|dir| rusqlite::Connection::open(dir.join("sqlite_db.db")).ok()).and_then(|db| read_last_run(&db));
+        let database = self.state_dir.join("sqlite_db.db");
+        let previous = database.exists().then(|| rusqlite::Connection::open(&database).ok()).flatten().and_then(|db| read_last_run(&db));
         let app = self.start();
         let finished = app.wait_until(RUN_LIMIT, || last_run(&app).is_some_and(|run| Some(&run) != previous.as_ref()));
         assert!(finished, "no ingest run finished within {RUN_LIMIT:?}; runtime log:\n{}", app.log());

@@ -35,8 +35,18 @@ pub(super) fn serve(state: &mut State, request: &SeenRequest) -> MockReply {
             let history = param("history") == Some("1");
             let days = param("days").and_then(|days| days.parse().ok());
             let per_product = 1 + if param("offers").is_some() { 6 } else { 0 } + i64::from(param("rating") == Some("1")) + if history { 2 } else { 0 };
-            let products: Vec<Value> =
-                list("asin").iter().filter_map(|asin| state.catalogue.book(asin)).map(|book| book.product_json(history, days)).collect();
+            let corrupted = &state.corrupted;
+            let products: Vec<Value> = list("asin")
+                .iter()
+                .filter_map(|asin| state.catalogue.book(asin))
+                .map(|book| {
+                    let mut product = book.product_json(history, days);
+                    if corrupted.contains(&book.asin) {
+                        product["stats"]["current"] = json!("garbage");
+                    }
+                    product
+                })
+                .collect();
             (per_product * products.len() as i64, json!({"products": products}))
         }
         "/seller" => {

@@ -8,7 +8,7 @@ mod catalogue;
 mod endpoints;
 mod tokens;
 
-pub use app::{IngestApp, last_run, unix_now};
+pub use app::{IngestApp, last_run, start_with_shared_cache, unix_now};
 pub use catalogue::{Book, Catalogue, Kind, keepa_minutes};
 pub use tokens::TokenBucket;
 
@@ -56,6 +56,8 @@ pub(crate) struct State {
     /// A persistent fault from this request number on.
     fault_from: Option<(usize, Fault)>,
     pub requests: Vec<String>,
+    /// ASINs whose product JSON is malformed (a wrongly typed `stats.current`).
+    pub corrupted: Vec<String>,
 }
 
 pub struct MockKeepa {
@@ -73,6 +75,7 @@ impl MockKeepa {
             persistent_fault: None,
             fault_from: None,
             requests: Vec::new(),
+            corrupted: Vec::new(),
         }));
         let shared = state.clone();
         let server = MockServer::start(move |request: &SeenRequest| answer(&shared, request));
@@ -104,6 +107,11 @@ impl MockKeepa {
         let mut state = self.lock();
         let from = state.requests.len() + healthy;
         state.fault_from = Some((from, fault));
+    }
+
+    /// From now on the product of `asin` comes back malformed (its batch-mates stay valid).
+    pub fn corrupt_product(&self, asin: &str) {
+        self.lock().corrupted.push(asin.to_owned());
     }
 
     /// Sets the balance (and the refill rate) as Keepa would report them.
