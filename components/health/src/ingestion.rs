@@ -2,6 +2,7 @@
 //! many deals a user can see, the token balance, and the current or last error with the time of
 //! the next attempt — enough to tell fresh data from a stalled feed without reading logs.
 
+use deals_query::Filters;
 use domain::fees::BusinessSettings;
 use domain::ingest::TokenPolicy;
 use domain::time::UnixSeconds;
@@ -49,17 +50,11 @@ pub fn report(db: &Connection) -> Result<IngestionHealth, DbError> {
     })
 }
 
-/// Complete deals whose profit under the default settings is positive. `profit_base_cents` is
-/// the settings-independent part of the profit (migration 0003); the rest is `domain::fees`.
+/// What `/api/deal-count` answers without filters under the default settings.
 fn visible_deals(db: &Connection) -> Result<i64, DbError> {
-    let settings = BusinessSettings::default();
-    let tax_pct = if settings.tax_exempt { 0.0 } else { settings.sales_tax_pct };
-    count(
-        db,
-        "SELECT COUNT(*) FROM deals WHERE complete = 1
-           AND profit_base_cents - CAST(round(price_now_cents * ? / 100.0) AS INTEGER) - ? - ? > 0",
-        &[Value::Real(tax_pct), Value::Integer(settings.prep_fee.0), Value::Integer(settings.inbound_shipping.0)],
-    )
+    let statement = deals_query::sql::count(&Filters::default(), &BusinessSettings::default());
+    let result = deals_query::spin::execute(db, &statement).map_err(DbError::Io)?;
+    Ok(result.rows.first().and_then(|row| row.get::<i64>(0)).unwrap_or(0))
 }
 
 fn count(db: &Connection, sql: &str, params: &[Value]) -> Result<i64, DbError> {
