@@ -75,6 +75,14 @@ CREATE INDEX deals_listing ON deals (
     one_year_avg_cents, drops30, deal_trust, seller_quality, percent_down, amazon_selling, condition)
 WHERE list_at_cents > 0 AND one_year_avg_cents > 0 AND price_now_cents > 0;
 
+-- The same, in profit order: the most profitable visible deals for any user come first here
+-- (a user's costs only lower the profit), so a page sorted by profit is found by walking the top
+-- of this index instead of sorting every visible deal (crates/deals-query, `profit_floor`).
+CREATE INDEX deals_by_profit ON deals (
+    profit_base_cents, sales_rank, price_now_cents, list_at_cents, fba_fee_cents, referral_fee_pct,
+    one_year_avg_cents, drops30, deal_trust, seller_quality, percent_down, amazon_selling, condition)
+WHERE list_at_cents > 0 AND one_year_avg_cents > 0 AND price_now_cents > 0;
+
 -- Bumped by every change to `deals`, so cached counts and ETags know when the data moved.
 CREATE TABLE deals_version (
     id INTEGER PRIMARY KEY CHECK (id = 1),

@@ -4,12 +4,10 @@
 //! Polling must be cheap. The answer depends only on the deals data version (bumped by a trigger
 //! on every change, migration 0003), the filters and the user's settings, so those three make
 //! the `ETag`: an unchanged poll with `If-None-Match` gets 304 without counting anything, and a
-//! counted answer is kept as a snapshot in the key-value store for the next user asking the same.
-
-mod snapshot;
+//! counted answer is kept as a snapshot in the key-value store (`deals_query::counts`).
 
 use accounts::Audience;
-use deals_query::Params;
+use deals_query::{Params, counts};
 use spin_sdk::http::{Method, Request, Response};
 use spin_sdk::http_component;
 use spin_sdk::sqlite::Connection;
@@ -31,7 +29,7 @@ fn handle(request: Request) -> Response {
         Ok(filters) => filters,
         Err(error) => return http_kit::error(400, error.to_string()),
     };
-    let key = match snapshot::Key::new(&db, &filters, &user.settings) {
+    let key = match counts::Key::new(&db, &filters, &user.settings) {
         Ok(key) => key,
         Err(message) => return http_kit::error(500, message),
     };
@@ -39,7 +37,7 @@ fn handle(request: Request) -> Response {
     if request.header("if-none-match").and_then(|v| v.as_str()).is_some_and(|sent| etag_matches(sent, &etag)) {
         return Response::builder().status(304).header("etag", etag).header("cache-control", "private, no-cache").build();
     }
-    match snapshot::count(&db, &key, &filters, &user.settings) {
+    match counts::count(&db, &key, &filters, &user.settings) {
         Ok(counted) => {
             let mut response = http_kit::json(200, &counted);
             response.set_header("etag", etag);

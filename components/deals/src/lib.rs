@@ -1,13 +1,14 @@
 //! The deals a signed-in user browses: a filtered, sorted page (`GET /api/deals`), one deal
 //! (`/api/deals/<asin>`) and its chart data (`/api/deals/<asin>/history`). Profit, margin, ROI
 //! and the other settings-dependent figures are computed in SQL for the requesting user
-//! (crate `deals-query`), so a saved settings change shows on the next request.
+//! (crate `deals-query`), so a saved settings change shows on the next request; the total is
+//! the cached count `/api/deal-count` uses, so paging through a result counts it once.
 
 mod history;
 
 use accounts::{Audience, User};
-use deals_query::spin::{deal_object, execute};
-use deals_query::{Params, sql};
+use deals_query::spin::{deal_json, execute};
+use deals_query::{Params, counts, sql};
 use serde_json::json;
 use spin_sdk::http::{Method, Request, Response};
 use spin_sdk::http_component;
@@ -52,22 +53,38 @@ fn server_error(message: String) -> Response {
 fn listing(db: &Connection, user: &User, query: &str) -> Answer {
     let request = Params::parse(query).and_then(|params| params.listing()).map_err(bad_request)?;
     let page = execute(db, &sql::page(&request, &user.settings)).map_err(server_error)?;
-    let counted = execute(db, &sql::count(&request.filters, &user.settings)).map_err(server_error)?;
-    let total: i64 = counted.rows.first().and_then(|row| row.get(0)).unwrap_or(0);
+    let key = counts::Key::new(db, &request.filters, &user.settings).map_err(server_error)?;
+    let total = counts::count(db, &key, &request.filters, &user.settings).map_err(server_error)?.count;
     let limit = i64::from(request.limit);
-    let deals: Vec<_> = page.rows.iter().map(|row| deal_object(&row.values)).collect();
-    Ok(http_kit::json(
-        200,
-        &json!({
-            "deals": deals,
-            "pagination": {
-                "total_records": total,
-                "total_pages": (total + limit - 1) / limit,
-                "current_page": request.page,
-                "limit": request.limit,
-            },
-        }),
-    ))
+    let pagination = json!({
+        "total_records": total,
+        "total_pages": (total + limit - 1) / limit,
+        "current_page": request.page,
+        "limit": request.limit,
+    });
+    let mut body = String::with_capacity(64 + page.rows.len() * 2048);
+    body.push_str("{\"deals\":[");
+    for (i, row) in page.rows.iter().enumerate() {
+        if i > 0 {
+            body.push(',');
+        }
+        deal_json(&row.values, &mut body);
+    }
+    body.push_str("],\"pagination\":");
+    body.push_str(&pagination.to_string());
+    body.push('}');
+    Ok(json_text(body))
+}
+
+/// A 200 with JSON text written by hand (see `deals_query::values` for why), with the headers
+/// of `http_kit::json`.
+fn json_text(body: String) -> Response {
+    Response::builder()
+        .status(200)
+        .header("content-type", "application/json")
+        .header("cache-control", "no-store")
+        .body(body)
+        .build()
 }
 
 /// One deal with every stored and computed field, complete or not.
@@ -75,7 +92,11 @@ fn one_deal(db: &Connection, user: &User, asin: &str) -> Answer {
     let asin = deals_query::asin(asin).map_err(bad_request)?;
     let result = execute(db, &sql::one(&asin, &user.settings)).map_err(server_error)?;
     match result.rows.first() {
-        Some(row) => Ok(http_kit::json(200, &deal_object(&row.values))),
+        Some(row) => {
+            let mut body = String::with_capacity(2048);
+            deal_json(&row.values, &mut body);
+            Ok(json_text(body))
+        }
         None => Err(http_kit::error(404, format!("no deal for ASIN {asin}"))),
     }
 }

@@ -1,15 +1,19 @@
 //! Counts cached in the key-value store, keyed by what determines them: the filters and the
-//! settings (hashed), stamped with the deals data version they were counted at. A snapshot of an
-//! older version is simply counted again and overwritten — no expiry needed.
+//! settings (hashed), stamped with the deals data version they were counted at (bumped by a
+//! trigger on every change to `deals`, migration 0003). A snapshot of an older version is simply
+//! counted again and overwritten — no expiry needed. `/api/deal-count` answers from it, and
+//! `/api/deals` takes its `total_records` from it, so paging through a result counts it once.
 
 use std::hash::{DefaultHasher, Hash, Hasher};
 
-use deals_query::spin::execute;
-use deals_query::{Filters, sql};
 use domain::fees::BusinessSettings;
 use serde::{Deserialize, Serialize};
 use spin_sdk::key_value::Store;
 use spin_sdk::sqlite::Connection;
+
+use crate::params::Filters;
+use crate::spin::execute;
+use crate::sql;
 
 /// The answer, as sent and as cached.
 #[derive(Serialize, Deserialize, Clone, Copy, PartialEq, Debug)]

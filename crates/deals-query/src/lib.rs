@@ -14,6 +14,8 @@ pub mod sql;
 pub mod values;
 
 #[cfg(feature = "spin")]
+pub mod counts;
+#[cfg(feature = "spin")]
 pub mod spin;
 
 pub use columns::{COLUMNS, Column, Kind};

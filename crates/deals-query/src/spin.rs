@@ -29,7 +29,17 @@ pub fn cell(value: &Value) -> Cell<'_> {
     }
 }
 
-/// A row of [`crate::columns::COLUMNS`] as a JSON object keyed by the fields' keys.
-pub fn deal_object(values: &[Value]) -> serde_json::Map<String, serde_json::Value> {
-    crate::COLUMNS.iter().zip(values).map(|(column, value)| (column.key.to_string(), cell(value).to_json(column.kind))).collect()
+/// A row of [`crate::columns::COLUMNS`] as JSON object text keyed by the fields' keys.
+pub fn deal_json(values: &[Value], out: &mut String) {
+    out.push('{');
+    for (i, (column, value)) in crate::COLUMNS.iter().zip(values).enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push('"');
+        out.push_str(column.key);
+        out.push_str("\":");
+        cell(value).write_json(column.kind, out);
+    }
+    out.push('}');
 }

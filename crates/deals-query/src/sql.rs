@@ -150,16 +150,35 @@ fn from(needs_product: bool) -> &'static str {
 }
 
 /// One page of deals, every field of [`COLUMNS`], in sort order.
+///
+/// A page sorted by profit, highest first, does not sort every matching deal: a first pass walks
+/// the top of index `deals_by_profit` (no sort) for the first `offset + limit` matching deals;
+/// their profits are at least their minimum `m`, so the page's deals' are too, and as
+/// profit = base − tax − prep − shipping with a non-negative tax, each of them has
+/// `profit_base_cents ≥ m + prep + shipping` — the only range the page then sorts.
 pub fn page(request: &DealsRequest, settings: &BusinessSettings) -> Statement {
     let mut c = conditions(&request.filters, settings);
-    let needs_product = c.needs_product || request.sort.column.needs_product();
+    let by_profit_desc = request.sort.column.key == "profit" && request.sort.order == Order::Desc;
+    let (floor, source) = if by_profit_desc && !c.needs_product {
+        let window = c.bind(Param::Integer(i64::from(request.page) * i64::from(request.limit)));
+        let floor = format!(
+            "floor AS (SELECT CASE WHEN COUNT(*) = {window} THEN MIN(profit) + ?1 + ?2 END AS base FROM \
+             (SELECT {} AS profit FROM deals d INDEXED BY deals_by_profit WHERE {} \
+              ORDER BY d.profit_base_cents DESC LIMIT {window})), ",
+            economics::profit(),
+            c.sql(),
+        );
+        c.push(format!("d.profit_base_cents >= COALESCE((SELECT base FROM floor), {})", i64::MIN + 1));
+        (floor, "deals d INDEXED BY deals_by_profit")
+    } else {
+        (String::new(), from(c.needs_product || request.sort.column.needs_product()))
+    };
     let limit = c.bind(Param::Integer(i64::from(request.limit)));
     let offset = c.bind(Param::Integer(i64::from(request.page - 1) * i64::from(request.limit)));
     let order = order_by(&request.sort);
     let sql = format!(
-        "WITH page AS (SELECT d.id FROM {} WHERE {} ORDER BY {order} LIMIT {limit} OFFSET {offset}) \
+        "WITH {floor}page AS (SELECT d.id FROM {source} WHERE {} ORDER BY {order} LIMIT {limit} OFFSET {offset}) \
          SELECT {} FROM page JOIN deals d ON d.id = page.id LEFT JOIN products p ON p.asin = d.asin ORDER BY {order}",
-        from(needs_product),
         c.sql(),
         columns::select_list(),
     );
@@ -226,6 +245,17 @@ mod tests {
         let statement = count(&Filters::default(), &BusinessSettings::default());
         assert_eq!(statement.params.len(), 3, "{}", statement.sql);
         assert!(mentions("a ?12 b", 12) && !mentions("a ?12 b", 1));
+    }
+
+    #[test]
+    fn only_a_descending_profit_sort_gets_a_floor() {
+        let settings = BusinessSettings::default();
+        let narrowed = page(&request("sort=profit&order=desc&page=3&roi_gte=20"), &settings);
+        assert!(narrowed.sql.contains("INDEXED BY deals_by_profit") && narrowed.sql.contains("floor AS"));
+        assert!(narrowed.params.contains(&Param::Integer(150)), "the window is offset + limit");
+        for other in ["sort=profit", "sort=roi&order=desc", "sort=profit&order=desc&keyword=x"] {
+            assert!(!page(&request(other), &settings).sql.contains("floor AS"), "{other}");
+        }
     }
 
     #[test]
