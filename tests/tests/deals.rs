@@ -323,3 +323,16 @@ fn hostile_and_malformed_parameters_get_400_naming_the_parameter() {
     assert_eq!(all.len(), VISIBLE.len(), "the deals table is intact");
     assert_eq!(user.client.request("DELETE", "/api/deals", None, &[("x-csrf-token", &user.csrf)]).status, 405);
 }
+
+#[test]
+fn the_openapi_file_documents_every_deal_field_in_order() {
+    let text = std::fs::read_to_string(integration_tests::repo_root().join("docs/openapi.yaml")).unwrap();
+    let spec: serde_norway::Value = serde_norway::from_str(&text).unwrap();
+    let properties = spec["components"]["schemas"]["Deal"]["properties"].as_mapping().unwrap();
+    let documented: Vec<&str> = properties.keys().map(|key| key.as_str().unwrap()).collect();
+    let served: Vec<&str> = deals_query::COLUMNS.iter().map(|column| column.key).collect();
+    assert_eq!(documented, served);
+    for path in ["/login", "/logout", "/api/deals", "/api/deals/{asin}", "/api/deals/{asin}/history", "/api/deal-count", "/api/settings", "/download/deals.csv"] {
+        assert!(spec["paths"].get(path).is_some(), "{path} undocumented");
+    }
+}
