@@ -18,7 +18,7 @@ const KEEPA_EPOCH_UNIX: i64 = 1_293_840_000;
 const DAY_MINUTES: i64 = 24 * 60;
 const HISTORY_DAYS: i64 = 3 * 365 + 30;
 
-pub fn keepa_minutes(unix_seconds: i64) -> i64 {
+fn keepa_minutes(unix_seconds: i64) -> i64 {
     (unix_seconds - KEEPA_EPOCH_UNIX) / 60
 }
 

@@ -9,10 +9,11 @@ mod endpoints;
 mod tokens;
 
 pub use app::{IngestApp, last_run, start_with_shared_cache, unix_now};
-pub use catalogue::{Book, Catalogue, Kind, keepa_minutes};
-pub use tokens::TokenBucket;
+pub use catalogue::Kind;
 
-use std::collections::VecDeque;
+use catalogue::Catalogue;
+use tokens::TokenBucket;
+
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -51,7 +52,6 @@ impl Default for MockKeepaOptions {
 pub(crate) struct State {
     pub catalogue: Catalogue,
     pub bucket: TokenBucket,
-    faults: VecDeque<Fault>,
     persistent_fault: Option<Fault>,
     /// A persistent fault from this request number on.
     fault_from: Option<(usize, Fault)>,
@@ -71,7 +71,6 @@ impl MockKeepa {
         let state = Arc::new(Mutex::new(State {
             catalogue: Catalogue::generate(options.seed, options.books, now),
             bucket: TokenBucket::new(options.tokens, options.refill_per_min),
-            faults: VecDeque::new(),
             persistent_fault: None,
             fault_from: None,
             requests: Vec::new(),
@@ -85,11 +84,6 @@ impl MockKeepa {
     /// `http://127.0.0.1:PORT`, the value for the `keepa_base_url` variable.
     pub fn url(&self) -> String {
         self.server.url()
-    }
-
-    /// The next `count` requests fail with `fault`.
-    pub fn fail_next(&self, fault: Fault, count: usize) {
-        self.lock().faults.extend(std::iter::repeat_n(fault, count));
     }
 
     /// Every request fails with `fault` until called with `None`.
@@ -119,10 +113,6 @@ impl MockKeepa {
         self.lock().bucket = TokenBucket::new(tokens, refill_per_min);
     }
 
-    pub fn tokens_left(&self) -> i64 {
-        self.lock().bucket.balance()
-    }
-
     /// Path and query of every request so far.
     pub fn requests(&self) -> Vec<String> {
         self.lock().requests.clone()
@@ -150,7 +140,7 @@ fn answer(state: &Mutex<State>, request: &SeenRequest) -> MockReply {
     state.requests.push(request.path_and_query.clone());
     let number = state.requests.len() - 1;
     let scheduled = state.fault_from.clone().filter(|(from, _)| number >= *from).map(|(_, fault)| fault);
-    let fault = state.faults.pop_front().or_else(|| state.persistent_fault.clone()).or(scheduled);
+    let fault = state.persistent_fault.clone().or(scheduled);
     let reply = match &fault {
         Some(Fault::RateLimited) => return endpoints::rate_limited(&mut state.bucket),
         Some(Fault::ServerError) => return MockReply::raw(500, "text/html", b"<html>Internal Server Error</html>".to_vec()),
