@@ -93,7 +93,8 @@ pub fn load_component(engine: &Engine, wasm_path: &Path, cache_dir: &Path) -> Re
         .map_err(anyhow::Error::from)
         .with_context(|| format!("cannot compile {}", wasm_path.display()))?;
     std::fs::create_dir_all(cache_dir)?;
-    let temporary = cached.with_extension("tmp");
+    // Unique per process: several runtimes may share one cache directory and compile at once.
+    let temporary = cached.with_extension(format!("{}.tmp", std::process::id()));
     std::fs::write(&temporary, component.serialize().map_err(anyhow::Error::from)?)?;
     std::fs::rename(&temporary, &cached)?;
     Ok(component)

@@ -8,8 +8,8 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 use tempfile::TempDir;
 
-/// How long start-up (migrations, loading compiled components) may take.
-const STARTUP_LIMIT: Duration = Duration::from_secs(60);
+/// How long start-up (migrations, loading or compiling components) may take on a loaded machine.
+const STARTUP_LIMIT: Duration = Duration::from_secs(120);
 
 /// Options for one runtime process.
 pub struct RuntimeProcessBuilder {
@@ -17,12 +17,19 @@ pub struct RuntimeProcessBuilder {
     env: Vec<(String, String)>,
     args: Vec<String>,
     state_dir: Option<PathBuf>,
+    private_compile_cache: bool,
 }
 
 impl RuntimeProcessBuilder {
     /// A runtime for the manifest at `manifest` (relative to the repository root).
     pub fn new(manifest: &str) -> Self {
-        Self { manifest: repo_root().join(manifest), env: Vec::new(), args: Vec::new(), state_dir: None }
+        Self {
+            manifest: repo_root().join(manifest),
+            env: Vec::new(),
+            args: Vec::new(),
+            state_dir: None,
+            private_compile_cache: false,
+        }
     }
 
     /// Sets an environment variable, e.g. `SPIN_VARIABLE_KEEPA_BASE_URL`.
@@ -49,6 +56,13 @@ impl RuntimeProcessBuilder {
         self
     }
 
+    /// Keeps compiled components in the state directory itself instead of the compile cache all
+    /// test runtimes share (for tests of the cache).
+    pub fn private_compile_cache(mut self) -> Self {
+        self.private_compile_cache = true;
+        self
+    }
+
     /// Starts the runtime and waits until it serves.
     pub fn start(self) -> RuntimeProcess {
         self.try_start().unwrap_or_else(|error| panic!("runtime did not start: {error}"))
@@ -58,6 +72,9 @@ impl RuntimeProcessBuilder {
     pub fn try_start(self) -> Result<RuntimeProcess, String> {
         let temp = TempDir::new().map_err(|e| e.to_string())?;
         let state_dir = self.state_dir.clone().unwrap_or_else(|| temp.path().join("state"));
+        if !self.private_compile_cache {
+            share_compile_cache(&state_dir).map_err(|e| format!("cannot share the compile cache: {e}"))?;
+        }
         let mut command = Command::new(release_dir().join("runtime"));
         command
             .arg("up")
@@ -90,6 +107,19 @@ impl RuntimeProcessBuilder {
             }
         }
     }
+}
+
+/// Points `state_dir/cache` at one compile cache for every test runtime, so each component is
+/// compiled once per test run rather than once per test.
+fn share_compile_cache(state_dir: &Path) -> std::io::Result<()> {
+    let shared = release_dir().join("test-compile-cache");
+    std::fs::create_dir_all(&shared)?;
+    std::fs::create_dir_all(state_dir)?;
+    let link = state_dir.join("cache");
+    if link.symlink_metadata().is_err() {
+        std::os::unix::fs::symlink(&shared, &link)?;
+    }
+    Ok(())
 }
 
 /// Copies a stream into the shared log; the stdout reader also reports the listening address.

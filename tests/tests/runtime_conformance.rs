@@ -241,7 +241,7 @@ fn sigterm_lets_in_flight_requests_finish() {
 #[test]
 fn compiled_components_are_cached_across_restarts() {
     let dir = tempfile::tempdir().unwrap();
-    let first = probe().state_dir(dir.path()).start();
+    let first = probe().private_compile_cache().state_dir(dir.path()).start();
     first.stop();
     let cached: Vec<_> = std::fs::read_dir(dir.path().join("cache"))
         .unwrap()
@@ -250,7 +250,7 @@ fn compiled_components_are_cached_across_restarts() {
         .collect();
     assert_eq!(cached.len(), 1, "{cached:?}");
     let written = std::fs::metadata(&cached[0]).unwrap().modified().unwrap();
-    let second = probe().state_dir(dir.path()).start();
+    let second = probe().private_compile_cache().state_dir(dir.path()).start();
     assert_eq!(second.client().get("/routing/exact").status, 200);
     assert_eq!(std::fs::metadata(&cached[0]).unwrap().modified().unwrap(), written);
 }

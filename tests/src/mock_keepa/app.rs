@@ -1,11 +1,8 @@
 //! The app's runtime wired to a mock Keepa, as the ingestion tests and the benchmark start it:
 //! the product manifest, the Keepa variables pointing at the mock, no pacing, a short timeout,
 //! and the ingest job fired once at start.
-//!
-//! Tests restart the runtime on one state directory, and a cold start compiles every component
-//! of the app — over a minute on a loaded 2-core machine. So every state directory shares one
-//! compile cache (the runtime keys entries by content and writes them atomically), and the first
-//! start of a test binary runs alone and may take a second attempt to finish compiling.
+//! Tests restart the runtime on one state directory; the harness shares compiled components
+//! between all test runtimes.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -13,7 +10,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use serde_json::Value;
 
 use super::MockKeepa;
-use crate::{RuntimeProcess, RuntimeProcessBuilder, release_dir};
+use crate::{RuntimeProcess, RuntimeProcessBuilder};
 
 /// How long one ingest run may take on a loaded machine before a test gives up.
 const RUN_LIMIT: Duration = Duration::from_secs(180);
@@ -23,32 +20,9 @@ pub struct IngestApp {
     state_dir: PathBuf,
 }
 
-/// Whether a runtime of this test binary has started (and filled the compile cache).
-static WARMED: std::sync::Mutex<bool> = std::sync::Mutex::new(false);
-
-/// Points `state_dir/cache` at the compile cache shared by all test runtimes.
-pub fn share_compile_cache(state_dir: &Path) {
-    let shared = release_dir().join("test-compile-cache");
-    std::fs::create_dir_all(&shared).expect("shared compile cache");
-    std::fs::create_dir_all(state_dir).expect("state directory");
-    let link = state_dir.join("cache");
-    if !link.exists() {
-        std::os::unix::fs::symlink(&shared, &link).expect("link the compile cache");
-    }
-}
-
-/// Starts the runtime `builder` makes on `state_dir` with the shared compile cache (see the
-/// module doc).
+/// Starts the runtime `builder` makes on `state_dir` (kept for restarts on the same database).
 pub fn start_with_shared_cache(builder: impl Fn() -> RuntimeProcessBuilder, state_dir: &Path) -> RuntimeProcess {
-    share_compile_cache(state_dir);
-    let mut warmed = WARMED.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-    if *warmed {
-        drop(warmed);
-        return builder().state_dir(state_dir).start();
-    }
-    let app = builder().state_dir(state_dir).try_start().unwrap_or_else(|_| builder().state_dir(state_dir).start());
-    *warmed = true;
-    app
+    builder().state_dir(state_dir).start()
 }
 
 impl IngestApp {
