@@ -4,7 +4,9 @@
 //! locked-out attempt is refused before the password is even hashed. Counts are forgotten 15
 //! minutes after the last failure, and a successful login clears the username's count.
 //!
-//! Spin's key-value store has no expiry, so the time of the last failure is stored with the count.
+//! Spin's key-value store has no expiry, so the time of the last failure is stored with the count,
+//! and each record is a kv-ttl envelope expiring when it would be forgotten anyway, so the
+//! maintenance job sweeps it.
 
 use serde::{Deserialize, Serialize};
 use spin_sdk::key_value::Store;
@@ -61,17 +63,18 @@ impl Attempt {
 
     /// Seconds until this user or address may try again, if locked out.
     pub fn locked_for(&self, now: i64) -> Option<i64> {
-        let user = self.read(&self.user_key).locked_for(now, FREE_FAILURES_PER_USER);
-        let address = self.read(&self.address_key).locked_for(now, FREE_FAILURES_PER_ADDRESS);
+        let user = self.read(&self.user_key, now).locked_for(now, FREE_FAILURES_PER_USER);
+        let address = self.read(&self.address_key, now).locked_for(now, FREE_FAILURES_PER_ADDRESS);
         user.max(address)
     }
 
     /// Counts a failed attempt against both keys.
     pub fn record_failure(&self, now: i64) -> Result<(), String> {
         for key in [&self.user_key, &self.address_key] {
-            let next = self.read(key).after_failure(now);
+            let next = self.read(key, now).after_failure(now);
             let bytes = serde_json::to_vec(&next).map_err(|e| e.to_string())?;
-            self.store.set(key, &bytes).map_err(|e| format!("cannot count the failed login: {e}"))?;
+            kv_ttl::set(&self.store, key, &bytes, now + FORGET_AFTER_SECS)
+                .map_err(|e| format!("cannot count the failed login: {e}"))?;
         }
         Ok(())
     }
@@ -81,8 +84,8 @@ impl Attempt {
         self.store.delete(&self.user_key).map_err(|e| format!("cannot reset the login count: {e}"))
     }
 
-    fn read(&self, key: &str) -> Failures {
-        match self.store.get(key) {
+    fn read(&self, key: &str, now: i64) -> Failures {
+        match kv_ttl::get(&self.store, key, now) {
             Ok(Some(bytes)) => serde_json::from_slice(&bytes).unwrap_or_default(),
             _ => Failures::default(),
         }

@@ -1,8 +1,10 @@
 //! Counts cached in the key-value store, keyed by what determines them: the filters and the
 //! settings (hashed), stamped with the deals data version they were counted at (bumped by a
 //! trigger on every change to `deals`, migration 0003). A snapshot of an older version is simply
-//! counted again and overwritten — no expiry needed. `/api/deal-count` answers from it, and
-//! `/api/deals` takes its `total_records` from it, so paging through a result counts it once.
+//! counted again and overwritten. Snapshots expire a day after their last count (kv-ttl), so the
+//! maintenance job sweeps away the filter combinations nobody polls any more.
+//! `/api/deal-count` answers from it, and `/api/deals` takes its `total_records` from it, so paging
+//! through a result counts it once.
 
 use std::hash::{DefaultHasher, Hash, Hasher};
 
@@ -27,6 +29,9 @@ struct Snapshot {
     version: i64,
     counted: Counted,
 }
+
+/// How long an unused snapshot is kept.
+const SNAPSHOT_TTL_SECS: i64 = 24 * 3600;
 
 /// What a count depends on.
 pub struct Key {
@@ -60,7 +65,11 @@ impl Key {
 /// The count for `key`: from the snapshot when it is of the current version, else counted and cached.
 pub fn count(db: &Connection, key: &Key, filters: &Filters, settings: &BusinessSettings) -> Result<Counted, String> {
     let store = Store::open_default().map_err(|e| format!("cannot open the key-value store: {e}"))?;
-    let cached = store.get(&key.store_key()).ok().flatten().and_then(|bytes| serde_json::from_slice::<Snapshot>(&bytes).ok());
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
+    let cached = kv_ttl::get(&store, &key.store_key(), now)
+        .ok()
+        .flatten()
+        .and_then(|bytes| serde_json::from_slice::<Snapshot>(&bytes).ok());
     if let Some(snapshot) = cached.filter(|snapshot| snapshot.version == key.version) {
         return Ok(snapshot.counted);
     }
@@ -69,6 +78,6 @@ pub fn count(db: &Connection, key: &Key, filters: &Filters, settings: &BusinessS
     let counted = Counted { count: row.get(0).unwrap_or(0), max_id: row.get(1).unwrap_or(0) };
     let snapshot = serde_json::to_vec(&Snapshot { version: key.version, counted }).map_err(|e| e.to_string())?;
     // A failed cache write only costs the next poll a recount.
-    let _ = store.set(&key.store_key(), &snapshot);
+    let _ = kv_ttl::set(&store, &key.store_key(), &snapshot, now + SNAPSHOT_TTL_SECS);
     Ok(counted)
 }

@@ -3,17 +3,11 @@
 //!
 //! Keys are `<prefix>:<sha256 of the parts>`, so everything an answer depends on (for advice: the
 //! deal's figures, the user's settings, the knowledge version) goes into the key and a changed
-//! input is simply a miss; nothing has to be invalidated.
+//! input is simply a miss; nothing has to be invalidated. Entries are kv-ttl envelopes, so the
+//! maintenance job sweeps the expired ones.
 
-use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use spin_sdk::key_value::Store;
-
-#[derive(Serialize, Deserialize)]
-struct Entry {
-    expires_at: i64,
-    value: String,
-}
 
 /// The cache key for `parts` under `prefix`.
 pub fn key(prefix: &str, parts: &[&str]) -> String {
@@ -29,17 +23,13 @@ pub fn key(prefix: &str, parts: &[&str]) -> String {
 
 /// The cached value, if present and not expired at `now` (unix seconds).
 pub fn get(store: &Store, key: &str, now: i64) -> Option<String> {
-    let bytes = store.get(key).ok()??;
-    let entry: Entry = serde_json::from_slice(&bytes).ok()?;
-    (entry.expires_at > now).then_some(entry.value)
+    let bytes = kv_ttl::get(store, key, now).ok()??;
+    String::from_utf8(bytes).ok()
 }
 
 /// Stores `value` until `now + ttl_secs`; a failed write only costs a later miss.
 pub fn put(store: &Store, key: &str, value: &str, now: i64, ttl_secs: i64) {
-    let entry = Entry { expires_at: now + ttl_secs, value: value.to_string() };
-    if let Ok(bytes) = serde_json::to_vec(&entry)
-        && let Err(error) = store.set(key, &bytes)
-    {
+    if let Err(error) = kv_ttl::set(store, key, value.as_bytes(), now + ttl_secs) {
         eprintln!("answer cache: could not store {key}: {error}");
     }
 }
