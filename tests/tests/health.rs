@@ -37,3 +37,26 @@ fn unknown_api_paths_get_a_json_404() {
         assert!(reply.json()["error"].as_str().unwrap().contains("no API endpoint"), "{path}");
     }
 }
+
+#[test]
+fn health_raises_alerts_for_a_stalled_feed_and_a_spent_ai_budget() {
+    let app = RuntimeProcessBuilder::new("spin.toml").start();
+    let healthy = app.client().get("/api/health").json();
+    assert_eq!(healthy["status"], "ok", "{healthy}");
+    assert_eq!(healthy["alerts"], serde_json::json!([]));
+
+    let db = app.database();
+    let an_hour_ago = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64 - 3600;
+    db.execute(
+        "INSERT INTO system_state (key, value, updated_at) VALUES ('ingest.last_healthy_at', ?1, ?1)",
+        [an_hour_ago],
+    )
+    .unwrap();
+    db.execute("INSERT INTO ai_usage (day, feature, calls) VALUES (date('now'), 'advice', 850)", []).unwrap();
+    let body = app.client().get("/api/health").json();
+    assert_eq!(body["status"], "degraded", "{body}");
+    assert_eq!(body["alerts"], serde_json::json!(["ingestion_stalled", "ai_budget_warning"]), "{body}");
+    assert_eq!(body["ingestion"]["stalled"], true);
+    let lag = body["ingestion"]["lag_secs"].as_i64().unwrap();
+    assert!((3600..3700).contains(&lag), "{lag}");
+}

@@ -20,6 +20,17 @@ pub struct AiHealth {
     error: Option<String>,
 }
 
+impl AiHealth {
+    /// `ai_budget_warning` from 80 % of the daily budget, `ai_budget_exhausted` at 100 %.
+    pub fn alert(&self) -> Option<&'static str> {
+        match self.usage.as_ref()?.budget_state {
+            "warning" => Some("ai_budget_warning"),
+            "refused" => Some("ai_budget_exhausted"),
+            _ => None,
+        }
+    }
+}
+
 /// The AI section of the health report.
 pub fn ai_health(db: Option<&Connection>) -> AiHealth {
     let config = Config::from_variables();

@@ -1,6 +1,7 @@
 //! The `ingestion` object of `/api/health`: when the Keepa job last ran and how it ended, how
 //! many deals a user can see, the token balance, and the current or last error with the time of
 //! the next attempt — enough to tell fresh data from a stalled feed without reading logs.
+//! `stalled` turns into the `ingestion_stalled` alert of the report.
 
 use deals_query::Filters;
 use domain::fees::BusinessSettings;
@@ -11,6 +12,9 @@ use keepa_client::{DbError, TokenBudget, now};
 use serde::Serialize;
 use spin_sdk::sqlite::{Connection, Value};
 
+/// Without a healthy run for this long (three 5-minute schedules) the feed counts as stalled.
+const STALLED_AFTER_SECS: i64 = 15 * 60;
+
 #[derive(Serialize)]
 pub struct IngestionHealth {
     last_run_at: Option<UnixSeconds>,
@@ -19,6 +23,8 @@ pub struct IngestionHealth {
     /// average, buy price, profit > 0) under the default business settings.
     deals_total: i64,
     rows_total: i64,
+    /// Rows kept but hidden because List at, the one-year average or the buy price is unknown.
+    incomplete_rows: i64,
     demo_rows: i64,
     tokens_left: Option<f64>,
     /// `true` while Keepa calls fail; `next_attempt_at` says when the job tries again.
@@ -26,6 +32,10 @@ pub struct IngestionHealth {
     next_attempt_at: Option<UnixSeconds>,
     last_error: Option<Failure>,
     last_healthy_at: Option<UnixSeconds>,
+    /// Seconds since the last healthy run.
+    lag_secs: Option<i64>,
+    /// No healthy run for 15 minutes, or runs that never succeeded.
+    pub stalled: bool,
     watermark: Option<UnixSeconds>,
 }
 
@@ -35,17 +45,26 @@ pub fn report(db: &Connection) -> Result<IngestionHealth, DbError> {
     let discovery: Option<Discovery> = ingest_state::read(db, ingest_state::DISCOVERY)?;
     let synced = db.execute("SELECT 1 FROM keepa_token_state", &[])?.rows().next().is_some();
     let tokens_left = if synced { Some(TokenBudget::load(db, TokenPolicy::default(), now())?.tokens_left(now()).round()) } else { None };
+    let last_healthy_at: Option<UnixSeconds> = ingest_state::read(db, ingest_state::LAST_HEALTHY_AT)?;
+    let lag_secs = last_healthy_at.map(|at| now().0 - at.0);
+    let stalled = match lag_secs {
+        Some(lag) => lag > STALLED_AFTER_SECS,
+        None => last_run.is_some(),
+    };
     Ok(IngestionHealth {
         last_run_at: last_run.as_ref().map(|run| run.started_at),
         last_run,
         deals_total: visible_deals(db)?,
         rows_total: count(db, "SELECT COUNT(*) FROM deals", &[])?,
+        incomplete_rows: count(db, "SELECT COUNT(*) FROM deals WHERE NOT complete", &[])?,
         demo_rows: count(db, "SELECT COUNT(*) FROM deals WHERE source = 'demo'", &[])?,
         tokens_left,
         failing: failure.is_some(),
         next_attempt_at: failure.map(|failure| failure.next_attempt_at),
         last_error: ingest_state::read(db, ingest_state::LAST_ERROR)?,
-        last_healthy_at: ingest_state::read(db, ingest_state::LAST_HEALTHY_AT)?,
+        last_healthy_at,
+        lag_secs,
+        stalled,
         watermark: discovery.and_then(|discovery| discovery.watermark),
     })
 }

@@ -14,6 +14,9 @@ use spin_sdk::sqlite::Connection;
 #[derive(Serialize)]
 struct Health {
     status: &'static str,
+    /// Conditions an operator should act on: `database_unavailable`, `ingestion_stalled`,
+    /// `ai_budget_warning`, `ai_budget_exhausted`. `status` is `degraded` when any is present.
+    alerts: Vec<&'static str>,
     version: &'static str,
     database: DatabaseHealth,
     ingestion: Option<ingestion::IngestionHealth>,
@@ -52,10 +55,18 @@ struct LiveBody {
 /// Version, database reachability and the applied migration version.
 fn full_health() -> Response {
     let database = database_health();
-    let status = if database.ok { "ok" } else { "degraded" };
     let ingestion = if database.ok { Connection::open_default().ok().and_then(|db| ingestion::report(&db).ok()) } else { None };
     let ai = ai::ai_health(Connection::open_default().ok().as_ref());
-    http_kit::json(200, &Health { status, version: env!("CARGO_PKG_VERSION"), database, ingestion, ai })
+    let alerts: Vec<&'static str> = [
+        (!database.ok).then_some("database_unavailable"),
+        ingestion.as_ref().is_some_and(|i| i.stalled).then_some("ingestion_stalled"),
+        ai.alert(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let status = if alerts.is_empty() { "ok" } else { "degraded" };
+    http_kit::json(200, &Health { status, alerts, version: env!("CARGO_PKG_VERSION"), database, ingestion, ai })
 }
 
 fn database_health() -> DatabaseHealth {
