@@ -38,3 +38,10 @@ wrk_pinned() {
 rss_kb() {
     awk '/^VmRSS/ {print $2}' "/proc/$1/status"
 }
+
+# login_cookie BASE_URL USER PASSWORD: prints the session cookie (`name=value`) of a JSON login.
+login_cookie() {
+    curl -sS -D - -o /dev/null -H 'content-type: application/json' \
+        -d "{\"username\":\"$2\",\"password\":\"$3\"}" "$1/login" |
+        grep -i '^set-cookie:' | sed -E 's/^[Ss]et-[Cc]ookie: ([^;]*);.*/\1/'
+}
