@@ -10,19 +10,14 @@ use accounts::Audience;
 use deals_query::{Params, counts};
 use spin_sdk::http::{Method, Request, Response};
 use spin_sdk::http_component;
-use spin_sdk::sqlite::Connection;
 
 #[http_component]
 fn handle(request: Request) -> Response {
     if *request.method() != Method::Get {
         return http_kit::method_not_allowed("GET");
     }
-    let db = match Connection::open_default() {
-        Ok(db) => db,
-        Err(e) => return http_kit::error(500, format!("cannot open the database: {e}")),
-    };
-    let user = match accounts::require_user(&db, &request, Audience::Api) {
-        Ok(user) => user,
+    let (db, user) = match accounts::signed_in(&request, Audience::Api) {
+        Ok(signed_in) => signed_in,
         Err(refusal) => return refusal,
     };
     let filters = match Params::parse(request.query()).and_then(|params| params.filters()) {

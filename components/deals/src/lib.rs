@@ -19,12 +19,8 @@ fn handle(request: Request) -> Response {
     if *request.method() != Method::Get {
         return http_kit::method_not_allowed("GET");
     }
-    let db = match Connection::open_default() {
-        Ok(db) => db,
-        Err(e) => return http_kit::error(500, format!("cannot open the database: {e}")),
-    };
-    let user = match accounts::require_user(&db, &request, Audience::Api) {
-        Ok(user) => user,
+    let (db, user) = match accounts::signed_in(&request, Audience::Api) {
+        Ok(signed_in) => signed_in,
         Err(refusal) => return refusal,
     };
     let path = request.header("spin-path-info").and_then(|v| v.as_str()).unwrap_or("").to_string();

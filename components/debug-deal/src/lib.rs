@@ -11,7 +11,6 @@ use deals_query::spin::{deal_json, execute};
 use spin_sdk::http::{Method, Request, Response};
 use spin_sdk::http_component;
 use spin_sdk::key_value::Store;
-use spin_sdk::sqlite::Connection;
 
 #[http_component]
 fn handle(request: Request) -> Response {
@@ -30,8 +29,7 @@ fn handle(request: Request) -> Response {
 }
 
 fn answer(request: &Request, asin: &str) -> Result<Response, Response> {
-    let db = Connection::open_default().map_err(|e| http_kit::error(500, format!("cannot open the database: {e}")))?;
-    let user = accounts::require_user(&db, request, Audience::Api)?;
+    let (db, user) = accounts::signed_in(request, Audience::Api)?;
     let store = Store::open_default().map_err(|e| http_kit::error(500, format!("cannot open the key-value store: {e}")))?;
     let live = live::analysis(&db, &store, asin, &user.settings)?;
     let stored = execute(&db, &deals_query::sql::one(asin, &user.settings)).map_err(|e| http_kit::error(500, e))?;

@@ -39,8 +39,7 @@ fn prepare(request: &Request) -> Result<(Connection, User, Export), Response> {
     if request.header("spin-path-info").and_then(|v| v.as_str()) != Some("/deals.csv") {
         return Err(http_kit::error(404, format!("nothing to download at {}", request.path())));
     }
-    let db = Connection::open_default().map_err(|e| http_kit::error(500, format!("cannot open the database: {e}")))?;
-    let user = accounts::require_user(&db, request, Audience::Page)?;
+    let (db, user) = accounts::signed_in(request, Audience::Page)?;
     let params = Params::parse(request.query()).map_err(|e| http_kit::error(400, e.to_string()))?;
     let export = params
         .filters()

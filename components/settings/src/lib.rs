@@ -10,7 +10,6 @@ use domain::fees::BusinessSettings;
 use serde_json::json;
 use spin_sdk::http::{Method, Request, Response};
 use spin_sdk::http_component;
-use spin_sdk::sqlite::Connection;
 
 #[http_component]
 fn handle(request: Request) -> Response {
@@ -20,12 +19,8 @@ fn handle(request: Request) -> Response {
     if !request.header("spin-path-info").and_then(|v| v.as_str()).unwrap_or("").is_empty() {
         return http_kit::no_such_endpoint(request.path());
     }
-    let db = match Connection::open_default() {
-        Ok(db) => db,
-        Err(e) => return http_kit::error(500, format!("cannot open the database: {e}")),
-    };
-    let user = match accounts::require_user(&db, &request, Audience::Api) {
-        Ok(user) => user,
+    let (db, user) = match accounts::signed_in(&request, Audience::Api) {
+        Ok(signed_in) => signed_in,
         Err(refusal) => return refusal,
     };
     if *request.method() == Method::Get {

@@ -64,6 +64,14 @@ pub enum Audience {
     Page,
 }
 
+/// Opens the `default` database and checks the session — the first two steps of every endpoint
+/// for signed-in users.
+pub fn signed_in(request: &Request, audience: Audience) -> Result<(Connection, User), Response> {
+    let db = Connection::open_default().map_err(|e| http_kit::error(500, format!("cannot open the database: {e}")))?;
+    let user = require_user(&db, request, audience)?;
+    Ok((db, user))
+}
+
 /// The signed-in user, or the response that refuses the request: 401 JSON / 303 to `/` without
 /// a valid session, 403 when a state-changing request lacks the session's CSRF token.
 pub fn require_user(db: &Connection, request: &Request, audience: Audience) -> Result<User, Response> {
