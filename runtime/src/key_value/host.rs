@@ -11,7 +11,27 @@ use wasmtime::component::Resource;
 impl key_value::Host for InstanceState {}
 
 impl InstanceState {
-    /// Runs one statement against the store's file on the blocking pool.
+    /// Runs one read against the store's file right here: WAL readers never wait for a lock.
+    fn read_store<T>(
+        &mut self,
+        store: &Resource<Store>,
+        operation: impl FnOnce(&rusqlite::Connection, &str) -> rusqlite::Result<T>,
+    ) -> Result<Result<T, Error>> {
+        let entry = self.table().get(store)?;
+        let (pool, label) = (Arc::clone(&entry.pool), entry.label.clone());
+        let connection = match pool.take_idle() {
+            Some(connection) => connection,
+            None => match pool.take() {
+                Ok(connection) => connection,
+                Err(error) => return Ok(Err(Error::Other(error.to_string()))),
+            },
+        };
+        let result = operation(&connection, &label);
+        pool.give_back(connection);
+        Ok(result.map_err(|error| Error::Other(error.to_string())))
+    }
+
+    /// Runs one write against the store's file on the blocking pool (it may wait for a lock).
     async fn with_store<T: Send + 'static>(
         &mut self,
         store: &Resource<Store>,
@@ -42,13 +62,12 @@ impl key_value::HostStore for InstanceState {
     }
 
     async fn get(&mut self, store: Resource<Store>, key: String) -> Result<Result<Option<Vec<u8>>, Error>> {
-        self.with_store(&store, move |connection, label| {
+        self.read_store(&store, move |connection, label| {
             connection
                 .prepare_cached("SELECT value FROM spin_key_value WHERE store = ?1 AND key = ?2")?
                 .query_row((label, &key), |row| row.get(0))
                 .optional()
         })
-        .await
     }
 
     async fn set(&mut self, store: Resource<Store>, key: String, value: Vec<u8>) -> Result<Result<(), Error>> {
@@ -75,20 +94,18 @@ impl key_value::HostStore for InstanceState {
     }
 
     async fn exists(&mut self, store: Resource<Store>, key: String) -> Result<Result<bool, Error>> {
-        self.with_store(&store, move |connection, label| {
+        self.read_store(&store, move |connection, label| {
             connection
                 .prepare_cached("SELECT EXISTS (SELECT 1 FROM spin_key_value WHERE store = ?1 AND key = ?2)")?
                 .query_row((label, &key), |row| row.get(0))
         })
-        .await
     }
 
     async fn get_keys(&mut self, store: Resource<Store>) -> Result<Result<Vec<String>, Error>> {
-        self.with_store(&store, move |connection, label| {
+        self.read_store(&store, move |connection, label| {
             let mut statement = connection.prepare_cached("SELECT key FROM spin_key_value WHERE store = ?1")?;
             statement.query_map([label], |row| row.get(0))?.collect()
         })
-        .await
     }
 
     async fn drop(&mut self, store: Resource<Store>) -> Result<()> {

@@ -18,11 +18,13 @@ impl sqlite::HostConnection for InstanceState {
         let Some(pool) = self.sqlite.databases.pool(&database).cloned() else {
             return Ok(Err(Error::NoSuchDatabase));
         };
-        let opened = tokio::task::spawn_blocking({
-            let pool = pool.clone();
-            move || pool.take()
-        })
-        .await?;
+        let opened = match pool.take_idle() {
+            Some(idle) => Ok(idle),
+            None => {
+                let pool = pool.clone();
+                tokio::task::spawn_blocking(move || pool.take()).await?
+            }
+        };
         let connection = match opened {
             Ok(connection) => connection,
             Err(error) => return Ok(Err(Error::Io(error.to_string()))),
@@ -38,9 +40,15 @@ impl sqlite::HostConnection for InstanceState {
         parameters: Vec<Value>,
     ) -> Result<Result<QueryResult, Error>> {
         let entry = self.table().get_mut(&connection)?;
-        let Some(inner) = entry.inner.take() else {
+        let Some(inner) = entry.inner.as_ref() else {
             return Ok(Err(Error::InvalidConnection));
         };
+        if is_plain_read(inner, &statement) {
+            // WAL readers never wait for a writer's lock and most reads take microseconds, so
+            // they run right here: a hand-off to the blocking pool would cost more than the query.
+            return Ok(run_statement(inner, &statement, parameters).map_err(to_guest_error));
+        }
+        let inner = entry.inner.take().expect("checked above");
         let pool: Arc<ConnectionPool> = entry.pool.clone();
         let (inner, result) =
             tokio::task::spawn_blocking(move || {
@@ -59,6 +67,13 @@ impl sqlite::HostConnection for InstanceState {
         self.table().delete(connection)?;
         Ok(())
     }
+}
+
+/// A `SELECT` (or `WITH … SELECT`) that SQLite confirms does not write.
+fn is_plain_read(connection: &rusqlite::Connection, statement: &str) -> bool {
+    let head = statement.trim_start().get(..6).unwrap_or("").to_ascii_lowercase();
+    (head == "select" || head.starts_with("with"))
+        && connection.prepare_cached(statement).is_ok_and(|prepared| prepared.readonly())
 }
 
 fn run_statement(

@@ -3,8 +3,10 @@
 //! As on Spin, every guest `open()` gets a connection of its own, so a component's
 //! `BEGIN … COMMIT` is isolated from other requests. Unlike a naive host, connections are taken from
 //! a per-database pool instead of being reopened per request; a connection that comes back still
-//! inside a transaction is rolled back first. All SQLite work runs on tokio's blocking pool so a slow
-//! query or a busy wait never stalls the async workers serving other requests.
+//! inside a transaction is rolled back first. Plain `SELECT`s run on the calling task — in WAL mode
+//! readers never wait for a lock, and a thread hand-off would cost more than the query — while
+//! everything that may write (and so may wait for another connection's lock) runs on tokio's
+//! blocking pool, so a busy wait never stalls the async workers serving other requests.
 
 mod host;
 mod pool;
