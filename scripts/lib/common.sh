@@ -45,3 +45,12 @@ packages_under() {
     done
     echo "${args[@]}"
 }
+
+# Every crate that is built and tested natively, as cargo arguments. scripts/build and scripts/test
+# select exactly this set, so cargo resolves the same features for shared dependencies in both and
+# never builds wasmtime (or anything else) twice. The load-test program stays out: its HTTP client
+# would change those features; scripts/test tests it on its own.
+native_packages() {
+    echo "-p runtime -p integration-tests $(packages_under crates) $(packages_under components)"
+}
+
