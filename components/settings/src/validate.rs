@@ -56,7 +56,9 @@ fn money(name: &str, dollars: f64) -> Result<Cents, String> {
     if dollars > MAX_MONEY_DOLLARS {
         return Err(format!("`{name}` must be at most {MAX_MONEY_DOLLARS} dollars"));
     }
-    Ok(Cents((dollars * 100.0).round() as i64))
+    // Through tenths of a cent first: 1.005 is stored as 1.00499…, and a user who typed it means
+    // half a cent, which rounds up like any other half.
+    Ok(Cents(((dollars * 1000.0).round() / 10.0).round() as i64))
 }
 
 fn percent(name: &str, value: f64, max: f64) -> Result<f64, String> {
