@@ -120,9 +120,26 @@ fn a_run_stores_what_the_domain_crate_computes() {
         assert_eq!(chart, ChartHistory::build(&product, &analysis.sales, now, config.history_window).to_json(), "{asin}");
         let events = count(&db, &format!("SELECT COUNT(*) FROM sale_events WHERE asin = '{asin}'"));
         assert_eq!(events as usize, analysis.sales.sane.len() + analysis.sales.outliers.len(), "{asin}");
+        // No LLM configured: every AI-assisted figure took the non-AI path and says so.
+        let paths: (String, String, String) = db
+            .query_row("SELECT list_at_review, seasonality_source, sales_source FROM deals WHERE asin = ?", [&asin], |row| {
+                Ok((row.get(0)?, row.get(1)?, row.get(2)?))
+            })
+            .unwrap();
+        let label = |value: serde_json::Value| value.as_str().unwrap().to_owned();
+        let expected = (
+            label(serde_json::to_value(analysis.list_at_review).unwrap()),
+            label(serde_json::to_value(analysis.seasonality_source).unwrap()),
+            label(serde_json::to_value(analysis.sales_source).unwrap()),
+        );
+        assert_eq!(paths, expected, "{asin}");
+        assert!(["none", "accepted"].contains(&paths.0.as_str()) && ["keywords", "default"].contains(&paths.1.as_str()), "{asin}: {paths:?}");
         checked += 1;
     }
     assert!(checked >= 40, "{checked}");
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM deals WHERE sales_source = 'unrescued'"), 3, "the books without offer counts");
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM ai_usage"), 0, "no provider: nothing asked, nothing counted");
+    assert_eq!((report["ai_calls"].as_i64(), report["ai_unanswered"].as_i64()), (Some(0), Some(0)), "{report}");
 
     // Health: deals a user sees under the default settings, computed here with domain::fees.
     let mut visible_profitable = 0;

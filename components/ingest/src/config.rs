@@ -5,6 +5,8 @@
 use std::time::Duration;
 
 use domain::config::AnalysisConfig;
+
+use crate::assistant::AiLimits;
 use domain::time::hours;
 use spin_sdk::variables;
 
@@ -41,6 +43,8 @@ pub struct IngestConfig {
     /// Wall time one run may use; well under the 5-minute schedule so runs never overlap.
     pub max_run_time: Duration,
     pub analysis: AnalysisConfig,
+    /// Limits on the AI questions of the analysis (the provider itself is `llm_*`).
+    pub ai: AiLimits,
 }
 
 impl IngestConfig {
@@ -68,6 +72,11 @@ impl IngestConfig {
             max_pages: number("ingest_max_pages")?,
             max_run_time: Duration::from_secs(number("ingest_max_run_secs")?),
             analysis,
+            ai: AiLimits {
+                max_calls: number("ingest_ai_max_calls")?,
+                timeout: Duration::from_secs(number::<u64>("ingest_ai_timeout_secs")?.max(1)),
+                daily_budget: number("ingest_ai_daily_budget")?,
+            },
         })
     }
 

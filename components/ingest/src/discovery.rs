@@ -9,24 +9,33 @@
 //! changed while the pass ran are picked up by the next one: no gaps.
 //!
 //! Each chunk of a page: light refresh of deals already stored, a cheap peek of new ones, full
-//! history for those the peek finds promising (sub-batches of 5), their sellers, the analysis,
-//! then one transaction. Out of tokens mid-chunk, what is complete is written and the run stops.
+//! history for those the peek finds promising (sub-batches of 5), their sellers, the analysis
+//! (its AI questions asked for a few deals at a time, outside any transaction), then one
+//! transaction. Out of tokens mid-chunk, what is complete is written and the run stops.
 
 use std::collections::{HashMap, HashSet};
 use std::time::{Duration, Instant};
 
-use domain::analysis::analyze;
+use domain::analysis::{Analysis, analyze_assisted, market_snapshot};
+use domain::config::AnalysisConfig;
+use domain::time::UnixSeconds;
+use futures::StreamExt;
 use domain::ingest::{KeepaCall, PeekVerdict, deals_after, peek_verdict, watermark_to_save, watermark_to_scan_from};
 use domain::keepa::{Deal, Product, Seller};
 use keepa_client::ingest_state::{self, DISCOVERY, Discovery, Pass, RunOutcome};
 use keepa_client::{CallError, ProductBatch, ProductDetail, TokenStop, deal_query, now, transaction};
 
+use crate::assistant::IngestAssistant;
 use crate::run::Context;
 use crate::store::{self, AnalyzedDeal, Handled};
 
 /// Keepa caches `/deal` answers ~120 s; deals updated this long before a pass began are scanned
 /// again by the next pass rather than risk missing them.
 const KEEPA_CACHE_MARGIN: Duration = Duration::from_secs(10 * 60);
+
+/// Analyses waiting on the AI provider at once: a slow answer holds up its own deal, not the
+/// batch, without hitting the provider with a whole chunk at the same moment.
+const AI_CONCURRENCY: usize = 4;
 
 pub fn discover(cx: &mut Context) -> Result<RunOutcome, CallError> {
     let (selection, _) = deal_query::load(cx.db)?;
@@ -160,16 +169,15 @@ fn write_chunk(cx: &mut Context, result: ChunkResult) -> Result<(), CallError> {
     let at = now();
     let config = &cx.config.analysis;
     let mut rejected = result.rejected;
-    let mut analyses = Vec::new();
-    for (product, deal) in &result.analyzed {
-        let analysis = analyze(product, at, config);
-        // No used or new price: nothing to buy, the deal is dropped (§4.2 step 1).
-        if analysis.market.buy_offer.is_none() {
-            rejected.push(deal);
-        } else {
-            analyses.push((product, *deal, analysis));
-        }
-    }
+    // No used or new price: nothing to buy, the deal is dropped (§4.2 step 1) before any AI question.
+    let (buyable, unbuyable): (Vec<_>, Vec<_>) =
+        result.analyzed.iter().partition(|(product, _)| market_snapshot(product, at, config).buy_offer.is_some());
+    rejected.extend(unbuyable.into_iter().map(|(_, deal)| *deal));
+    let analyses: Vec<(&Product, &Deal, Analysis)> = buyable
+        .iter()
+        .zip(analyze_batch(&cx.assistant, &buyable, at, config))
+        .map(|((product, deal), analysis)| (product, *deal, analysis))
+        .collect();
     let sellers = fetch_sellers(cx, &analyses)?;
     let source = cx.config.source.as_str();
     transaction(cx.db, |db| {
@@ -196,9 +204,16 @@ fn write_chunk(cx: &mut Context, result: ChunkResult) -> Result<(), CallError> {
     Ok(())
 }
 
+/// The analyses of `products`, in order, with their AI questions in flight [`AI_CONCURRENCY`]
+/// at a time (Spin's executor; without a provider every question is answered at once).
+fn analyze_batch(assistant: &IngestAssistant, products: &[&(Product, &Deal)], at: UnixSeconds, config: &AnalysisConfig) -> Vec<Analysis> {
+    let analyses = products.iter().map(|(product, _)| analyze_assisted(product, at, config, assistant));
+    spin_sdk::http::run(futures::stream::iter(analyses).buffered(AI_CONCURRENCY).collect())
+}
+
 /// The winning sellers' names and ratings in one `/seller` call; without tokens the deals are
 /// stored without them rather than not at all.
-fn fetch_sellers(cx: &mut Context, analyses: &[(&Product, &Deal, domain::analysis::Analysis)]) -> Result<HashMap<String, Seller>, CallError> {
+fn fetch_sellers(cx: &mut Context, analyses: &[(&Product, &Deal, Analysis)]) -> Result<HashMap<String, Seller>, CallError> {
     let mut ids: Vec<String> =
         analyses.iter().filter_map(|(_, _, analysis)| analysis.market.buy_offer.as_ref()?.seller_id.clone()).collect();
     ids.sort();

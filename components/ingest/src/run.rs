@@ -8,6 +8,7 @@ use keepa_client::ingest_state::{self, Failure, RunOutcome, RunReport};
 use keepa_client::{CallError, DbError, KeepaClient, KeepaFailure, KeepaSession, TokenBudget, now, transaction};
 use spin_sdk::sqlite::Connection;
 
+use crate::assistant::IngestAssistant;
 use crate::config::{DataSource, IngestConfig};
 use crate::{discovery, store, upkeep};
 
@@ -18,6 +19,8 @@ pub struct Context<'a> {
     pub session: KeepaSession<'a>,
     pub report: RunReport,
     pub deadline: Instant,
+    /// Answers the analysis's AI questions within the run's limits.
+    pub assistant: IngestAssistant<'a>,
     /// The stale rescue finished: stored deals were kept alive, so the janitor may judge them.
     pub rescue_done: bool,
 }
@@ -37,6 +40,9 @@ pub fn run(db: &Connection) -> Result<RunReport, DbError> {
         keepa_calls: 0,
         tokens_left: None,
         resume_after: None,
+        ai_calls: 0,
+        ai_cache_hits: 0,
+        ai_unanswered: 0,
     };
     let config = match IngestConfig::from_variables() {
         Ok(config) if !config.api_key.trim().is_empty() => config,
@@ -56,12 +62,14 @@ pub fn run(db: &Connection) -> Result<RunReport, DbError> {
         Err(message) => return finish(db, report, RunOutcome::NotConfigured, Some(message)),
     };
     let budget = TokenBudget::load(db, config.analysis.ingest.tokens.clone(), started_at)?;
+    let deadline = Instant::now() + config.max_run_time;
     let mut cx = Context {
         db,
         config: &config,
         session: KeepaSession::new(client, budget, db, config.min_call_interval),
         report,
-        deadline: Instant::now() + config.max_run_time,
+        deadline,
+        assistant: IngestAssistant::new(db, config.ai, deadline),
         rescue_done: false,
     };
     let result = steps(&mut cx);
@@ -88,6 +96,7 @@ pub fn run(db: &Connection) -> Result<RunReport, DbError> {
     }
     cx.report.tokens_left = Some(cx.session.budget().tokens_left(at));
     cx.report.keepa_calls = cx.session.calls();
+    (cx.report.ai_calls, cx.report.ai_cache_hits, cx.report.ai_unanswered) = cx.assistant.counts();
     let report = cx.report;
     finish(db, report, outcome, message)
 }

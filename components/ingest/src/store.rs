@@ -11,7 +11,7 @@ use domain::buy_offer::{BuyOffer, SellerShipping, refreshed_seller_name};
 use domain::config::AnalysisConfig;
 use domain::history::ChartHistory;
 use domain::keepa::{CsvType, Deal, Product, Seller};
-use domain::list_at::PriceCheck;
+use domain::list_at::{ListAtReview, PriceCheck};
 use domain::money::Cents;
 use domain::time::UnixSeconds;
 use domain::trust::seller_quality;
@@ -93,12 +93,14 @@ fn label<T: Serialize>(value: &T) -> Option<String> {
     serde_json::to_value(value).ok()?.as_str().map(str::to_owned)
 }
 
-/// `deals.list_at_check`: which rule judged the List at (`ai` is left to the AI path).
-fn price_check_label(check: PriceCheck) -> &'static str {
+/// `deals.list_at_check`: which rule judged the List at — `ai` when the AI answered the
+/// question, `accepted` when it was left to the non-AI path (`list_at_review` says why).
+fn price_check_label(check: PriceCheck, review: ListAtReview) -> &'static str {
     match check {
         PriceCheck::CappedByAmazonCeiling => "capped",
         PriceCheck::SparseAccepted | PriceCheck::RejectedAboveHardCap => "rules",
-        PriceCheck::AcceptedWithoutAiReview { .. } => "accepted",
+        PriceCheck::AiReview { .. } if matches!(review, ListAtReview::AiYes | ListAtReview::AiNo) => "ai",
+        PriceCheck::AiReview { .. } => "accepted",
     }
 }
 
@@ -116,7 +118,7 @@ fn seconds(value: Option<UnixSeconds>) -> Value {
 }
 
 /// Columns of a fully analysed deal, in the order of `upsert_analyzed`'s parameters.
-const DEAL_COLUMNS: [&str; 45] = [
+const DEAL_COLUMNS: [&str; 47] = [
     "asin", "source", "deal_found_at", "last_seen_at", "last_price_change_at", "keepa_last_update_km",
     "analyzed_at", "price_now_cents", "shipping_included", "condition", "seller_id", "seller_name",
     "seller_quality", "is_fba", "sales_rank", "sales_rank_avg180", "sales_rank_avg365", "drops30", "drops180",
@@ -124,7 +126,7 @@ const DEAL_COLUMNS: [&str; 45] = [
     "new_offers_now", "amazon_selling", "amazon_price_cents", "one_year_avg_cents", "percent_down", "trend",
     "recent_sale_cents", "peak_month", "trough_month", "list_at_cents", "list_at_source", "list_at_check",
     "expected_trough_cents", "seasonality", "seasonality_source", "sells_window", "deal_trust",
-    "inferred_sales_count", "offer_drops_count", "fba_fee_cents", "referral_fee_pct",
+    "inferred_sales_count", "offer_drops_count", "fba_fee_cents", "referral_fee_pct", "list_at_review", "sales_source",
 ];
 
 /// `INSERT … ON CONFLICT DO UPDATE` over [`DEAL_COLUMNS`]: a new analysis replaces every column,
@@ -197,7 +199,7 @@ pub fn upsert_analyzed(db: &Connection, source: &str, now: UnixSeconds, analyzed
         integer(seasons.map(|seasons| seasons.trough_month.number().into())),
         cents(analysis.list_at.price),
         text(label(&analysis.list_at.source).as_deref()),
-        text(analysis.list_at.check.map(price_check_label)),
+        text(analysis.list_at.check.map(|check| price_check_label(check, analysis.list_at_review))),
         cents(seasons.map(|seasons| seasons.expected_trough)),
         Value::Text(analysis.seasonality.label().into()),
         text(label(&analysis.seasonality_source).as_deref()),
@@ -207,6 +209,8 @@ pub fn upsert_analyzed(db: &Connection, source: &str, now: UnixSeconds, analyzed
         Value::Integer(analysis.offer_drops_count() as i64),
         cents(inputs.map(|inputs| inputs.fba_fee)),
         real(inputs.map(|inputs| inputs.referral_fee_pct)),
+        text(label(&analysis.list_at_review).as_deref()),
+        text(label(&analysis.sales_source).as_deref()),
     ]);
     db.execute(&upsert_deal_sql(), &params)?;
     let chart = ChartHistory::build(product, &analysis.sales, now, config.history_window);
@@ -249,15 +253,17 @@ fn upsert_product(db: &Connection, product: &Product, now: UnixSeconds) -> Resul
 fn replace_sale_events(db: &Connection, asin: &str, analysis: &Analysis) -> Result<(), DbError> {
     db.execute("DELETE FROM sale_events WHERE asin = ?", &[Value::Text(asin.into())])?;
     let events = analysis.sales.sane.iter().map(|sale| (sale, false)).chain(analysis.sales.outliers.iter().map(|sale| (sale, true)));
+    let origin = analysis.sales_source.origin();
     for (sale, is_outlier) in events {
         db.execute(
             "INSERT OR IGNORE INTO sale_events (asin, event_at, price_cents, offer_type, origin, is_outlier)
-             VALUES (?, ?, ?, ?, 'algorithm', ?)",
+             VALUES (?, ?, ?, ?, ?, ?)",
             &[
                 Value::Text(asin.into()),
                 Value::Integer(sale.at.0),
                 Value::Integer(sale.price.0),
                 text(label(&sale.offer_class).as_deref()),
+                Value::Text(origin.into()),
                 Value::Integer(is_outlier.into()),
             ],
         )?;

@@ -1,7 +1,10 @@
 //! The full per-product pipeline (DOMAIN §4, stored figures of the `deals` row in §2.6).
 //!
-//! [`analyze`] turns one Keepa product with history into every figure the ingest job stores,
-//! computing inferred sales once and passing them to every consumer (§8 item 22). Settings-
+//! [`analyze_assisted`] turns one Keepa product with history into every figure the ingest job
+//! stores, computing inferred sales once and passing them to every consumer (§8 item 22), and
+//! asking the injected [`Assistant`] the three AI questions where they apply (sales rescue →
+//! price review → seasonality, each fed by the previous figures). [`analyze`] is the same
+//! pipeline on the non-AI path ([`Offline`]). Settings-
 //! dependent figures are not stored here: [`Analysis::economics_inputs`] holds what the deals API
 //! needs to compute them per user (see `fees`). [`market_snapshot`] is the history-free part,
 //! shared with the light update of deals already stored (§3.4), so both write paths compute the
@@ -9,15 +12,16 @@
 
 use serde::Serialize;
 
+use crate::assist::{Assistant, Offline, classify_season, now_or_never, rescue_sales, review_price};
 use crate::averages::{one_year_average, percent_down, recent_sale};
 use crate::buy_offer::{BuyOffer, choose_buy_offer};
 use crate::config::AnalysisConfig;
 use crate::fees::DealEconomicsInputs;
 use crate::keepa::{CsvType, Product};
-use crate::list_at::{ListAt, recommend_list_at};
+use crate::list_at::{ListAt, ListAtReview, recommend_list_at};
 use crate::money::Cents;
-use crate::sales::{InferredSales, infer_sales, sales_rescue_eligible};
-use crate::seasonality::{Seasonality, SeasonalitySource, classify};
+use crate::sales::{InferredSales, SalesSource, infer_sales};
+use crate::seasonality::{Seasonality, SeasonalitySource};
 use crate::time::UnixSeconds;
 use crate::trend::{Direction, price_trend};
 use crate::trust::deal_trust;
@@ -76,17 +80,19 @@ pub struct Analysis {
     /// Latest change of the used price series (`last_price_change_at`).
     pub last_price_change_at: Option<UnixSeconds>,
     pub sales: InferredSales,
-    /// No sale confirmed and the rank qualifies: the AI sales rescue would be asked (§4.3 step 7).
-    pub sales_rescue_eligible: bool,
+    /// Inferred, rescued by the AI, or why a rescue did not happen (§4.3 step 7).
+    pub sales_source: SalesSource,
     pub one_year_avg: Option<Cents>,
     pub percent_down: Option<f64>,
     pub trend: Direction,
     pub recent_sale: Option<Cents>,
     /// Price, source, the check applied, and peak/trough seasons.
     pub list_at: ListAt,
+    /// The AI's verdict on the price where the rules asked for one (§4.4 step 4).
+    pub list_at_review: ListAtReview,
     pub seasonality: Seasonality,
     pub seasonality_source: SeasonalitySource,
-    /// Percent of offer drops that were sales; `None` without drops.
+    /// Percent of offer drops that were sales; `None` without drops or for AI-rescued sales.
     pub deal_trust: Option<f64>,
     /// Inputs of the per-user economics; `None` without a buy offer.
     pub economics_inputs: Option<DealEconomicsInputs>,
@@ -106,17 +112,21 @@ impl Analysis {
     }
 }
 
-/// §4.2–4.8 for one product with `csv` history, as of `now`.
+/// §4.2–4.8 for one product with `csv` history, as of `now`, on the non-AI path.
 pub fn analyze(product: &Product, now: UnixSeconds, config: &AnalysisConfig) -> Analysis {
+    now_or_never(analyze_assisted(product, now, config, &Offline)).expect("the offline assistant never waits")
+}
+
+/// §4.2–4.8 for one product with `csv` history, as of `now`, asking `assistant` where the spec
+/// asks the AI (§4.3 step 7, §4.4 step 4, §4.6 step 5).
+pub async fn analyze_assisted(product: &Product, now: UnixSeconds, config: &AnalysisConfig, assistant: &impl Assistant) -> Analysis {
     let market = market_snapshot(product, now, config);
-    let sales = infer_sales(product, now, config);
+    let inferred = infer_sales(product, now, config);
+    let (sales, sales_source) = rescue_sales(product, inferred, market.sales_rank, now, config, assistant).await;
     let one_year_avg = one_year_average(&sales.sane, now);
-    let list_at = recommend_list_at(&sales.sane, product.stats.as_ref(), config);
-    let (seasonality, seasonality_source) = classify(
-        product.title.as_deref().unwrap_or_default(),
-        &product.categories,
-        product.publisher.as_deref().unwrap_or_default(),
-    );
+    let candidate = recommend_list_at(&sales.sane, product.stats.as_ref(), config);
+    let (list_at, list_at_review) = review_price(product, candidate, &sales.sane, assistant).await;
+    let (seasonality, seasonality_source) = classify_season(product, list_at.seasons, assistant).await;
     let price_now = market.buy_offer.as_ref().map(|offer| offer.price_now);
     Analysis {
         asin: product.asin.clone(),
@@ -124,16 +134,17 @@ pub fn analyze(product: &Product, now: UnixSeconds, config: &AnalysisConfig) -> 
             .chain(CsvType::USED_CONDITIONS)
             .filter_map(|series| product.series(series).last().map(|point| point.at))
             .max(),
-        sales_rescue_eligible: sales_rescue_eligible(&sales, market.sales_rank, config),
+        sales_source,
         percent_down: price_now.and_then(|price_now| percent_down(price_now, one_year_avg)),
         trend: price_trend(product),
         recent_sale: recent_sale(&sales.sane),
-        deal_trust: deal_trust(sales.sane.len(), sales.offer_drops),
+        deal_trust: if sales_source == SalesSource::AiRescue { None } else { deal_trust(sales.sane.len(), sales.offer_drops) },
         economics_inputs: price_now.map(|price_now| {
             DealEconomicsInputs::new(price_now, list_at.price, product.fba_pick_pack_fee, product.referral_fee_pct)
         }),
         one_year_avg,
         list_at,
+        list_at_review,
         seasonality,
         seasonality_source,
         sales,
@@ -144,36 +155,9 @@ pub fn analyze(product: &Product, now: UnixSeconds, config: &AnalysisConfig) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::condition::ItemCondition;
     use crate::fees::{BusinessSettings, economics};
-    use crate::fixtures::{DAY, HOUR, NOW, ProductBuilder, at, offer, realistic_textbook, stat_vector};
+    use crate::fixtures::{DAY, HOUR, NOW, ProductBuilder, at, realistic_textbook, three_may_sales};
     use crate::list_at::{ListAtSource, PriceCheck};
-
-    /// Three used sales of $20 in May (drop + rank improvement an hour later), a $12 FBA offer.
-    fn three_may_sales() -> Product {
-        let sale_days = [-32, -31, -30];
-        let mut ranks = vec![(at(-60 * DAY), 600_000)];
-        let mut counts = vec![(at(-60 * DAY), 10)];
-        for (n, day) in sale_days.iter().enumerate() {
-            counts.push((at(day * DAY), 9 - n as i64));
-            ranks.push((at(day * DAY + HOUR), 100_000 + n as i64));
-            ranks.push((at(day * DAY + 12 * HOUR), 600_000));
-        }
-        let mut product = ProductBuilder::new("0134093410")
-            .series(CsvType::SalesRank, &ranks)
-            .series(CsvType::CountUsed, &counts)
-            .series(CsvType::Used, &[(at(-40 * DAY), 2000), (at(-2 * DAY), 1200)])
-            .stats(|stats| {
-                stats.current = stat_vector(&[(CsvType::Amazon, 10_000), (CsvType::Used, 1200), (CsvType::SalesRank, 250_000)]);
-                stats.total_offer_count = Some(9);
-                stats.offer_count_fba = Some(1);
-                stats.offer_count_fbm = Some(1);
-            })
-            .offer(offer("A1FBA", ItemCondition::UsedGood, true, at(-2 * DAY), 1200, -1))
-            .build();
-        product.title = Some("Moby Dick".to_owned());
-        product
-    }
 
     #[test]
     fn analysis_of_three_may_sales() {
@@ -182,7 +166,8 @@ mod tests {
         assert_eq!(analysis.deal_trust, Some(100.0));
         assert_eq!(analysis.list_at.price, Some(Cents(2000)));
         assert_eq!(analysis.list_at.source, ListAtSource::Inferred);
-        assert_eq!(analysis.list_at.check, Some(PriceCheck::AcceptedWithoutAiReview { suspicious: false }));
+        assert_eq!(analysis.list_at.check, Some(PriceCheck::AiReview { suspicious: false }));
+        assert_eq!(analysis.list_at_review, ListAtReview::Accepted, "no provider: accepted without review");
         assert_eq!(analysis.list_at.seasons.unwrap().peak_month.abbreviation(), "May");
         assert_eq!(analysis.one_year_avg, Some(Cents(2000)));
         assert_eq!(analysis.recent_sale, Some(Cents(2000)));
@@ -191,7 +176,7 @@ mod tests {
         assert_eq!(analysis.last_price_change_at, Some(at(-2 * DAY)));
         assert_eq!((analysis.seasonality, analysis.seasonality_source), (Seasonality::YearRound, SeasonalitySource::Default));
         assert_eq!(analysis.sells_window(), "All Year");
-        assert!(!analysis.sales_rescue_eligible);
+        assert_eq!(analysis.sales_source, SalesSource::Inferred);
 
         let market = &analysis.market;
         assert_eq!(market.sales_rank, Some(250_000));
@@ -213,7 +198,8 @@ mod tests {
         assert_eq!(analysis.economics_inputs, None);
         assert_eq!(analysis.list_at.price, None);
         assert_eq!((analysis.deal_trust, analysis.one_year_avg, analysis.percent_down), (None, None, None));
-        assert!(!analysis.sales_rescue_eligible, "no rank: nothing to rescue");
+        assert_eq!(analysis.sales_source, SalesSource::Inferred, "no rank: nothing to rescue");
+        assert_eq!(analysis.list_at_review, ListAtReview::None);
     }
 
     #[test]

@@ -73,6 +73,33 @@ pub fn offer(seller_id: &str, condition: ItemCondition, is_fba: bool, at: UnixSe
     }
 }
 
+/// Three used sales of $20 in May (an offer drop each, the rank improving an hour later), Amazon
+/// at $100, the used price now $12 with a $12 FBA offer, titled "Moby Dick" (no season keyword).
+pub fn three_may_sales() -> Product {
+    let sale_days = [-32, -31, -30];
+    let mut ranks = vec![(at(-60 * DAY), 600_000)];
+    let mut counts = vec![(at(-60 * DAY), 10)];
+    for (n, day) in sale_days.iter().enumerate() {
+        counts.push((at(day * DAY), 9 - n as i64));
+        ranks.push((at(day * DAY + HOUR), 100_000 + n as i64));
+        ranks.push((at(day * DAY + 12 * HOUR), 600_000));
+    }
+    let mut product = ProductBuilder::new("0134093410")
+        .series(CsvType::SalesRank, &ranks)
+        .series(CsvType::CountUsed, &counts)
+        .series(CsvType::Used, &[(at(-40 * DAY), 2000), (at(-2 * DAY), 1200)])
+        .stats(|stats| {
+            stats.current = stat_vector(&[(CsvType::Amazon, 10_000), (CsvType::Used, 1200), (CsvType::SalesRank, 250_000)]);
+            stats.total_offer_count = Some(9);
+            stats.offer_count_fba = Some(1);
+            stats.offer_count_fbm = Some(1);
+        })
+        .offer(offer("A1FBA", ItemCondition::UsedGood, true, at(-2 * DAY), 1200, -1))
+        .build();
+    product.title = Some("Moby Dick".to_owned());
+    product
+}
+
 /// A small deterministic generator (SplitMix64), so fixtures need no `rand` dependency.
 pub struct SplitMix64(pub u64);
 

@@ -3,12 +3,14 @@
 //! rule is unit-tested. The Spin components are thin adapters over it.
 //!
 //! Flow of the ingest job: [`keepa`] parses responses → [`ingest`] decides what Keepa calls to
-//! make and when → [`analysis::analyze`] turns a product with history into the stored deal
-//! figures (using [`sales`], [`list_at`], [`averages`], [`trend`], [`seasonality`], [`trust`],
-//! [`buy_offer`]) → [`history`] keeps a compact chart. The deals API computes the per-user
+//! make and when → [`analysis::analyze_assisted`] turns a product with history into the stored
+//! deal figures (using [`sales`], [`list_at`], [`averages`], [`trend`], [`seasonality`],
+//! [`trust`], [`buy_offer`], and [`assist`] for the questions the spec puts to the AI, through
+//! an injected assistant) → [`history`] keeps a compact chart. The deals API computes the per-user
 //! money figures with [`fees`], whose module doc is the SQL contract.
 
 pub mod analysis;
+pub mod assist;
 pub mod averages;
 pub mod buy_offer;
 pub mod condition;

@@ -4,12 +4,13 @@
 //! was removed and must not return, §4.4 / §8 item 16); 1–2 → their median ("sparse rescue");
 //! 3 or more → the typical price of the peak month. The candidate is then checked: capped to 90 %
 //! of the lowest Amazon price, rejected above $1,500, flagged suspicious above 3× the current used
-//! price. Where the original asked the AI whether the price is reasonable, this crate takes the
-//! documented non-AI path — accept, as the original did when the AI was unavailable — and records
-//! it in [`PriceCheck::AcceptedWithoutAiReview`] so the AI path can be plugged in there.
+//! price. Where the original asked the AI whether the price is reasonable the check says
+//! [`PriceCheck::AiReview`]; `crate::assist` asks and records the outcome as a [`ListAtReview`]
+//! (without an answer the price is accepted, as the original did when the AI was unavailable).
 
 use serde::{Deserialize, Serialize};
 
+use crate::assist::Unavailable;
 use crate::config::AnalysisConfig;
 use crate::keepa::{CsvType, Stats};
 use crate::money::Cents;
@@ -39,9 +40,39 @@ pub enum PriceCheck {
     SparseAccepted,
     /// Above the hard cap: rejected without AI.
     RejectedAboveHardCap,
-    /// The original asks the AI here; the non-AI path accepts. `suspicious` = above the ratio
-    /// to the current used price (which forces the AI question even for sparse prices).
-    AcceptedWithoutAiReview { suspicious: bool },
+    /// The AI is asked whether the price is reasonable (step 4); the outcome is a
+    /// [`ListAtReview`]. `suspicious` = above the ratio to the current used price (which forces
+    /// the question even for sparse prices).
+    AiReview { suspicious: bool },
+}
+
+/// What became of the AI question of [`PriceCheck::AiReview`] (`deals.list_at_review`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ListAtReview {
+    /// No question: no candidate, or a rule decided (capped, sparse, hard cap).
+    None,
+    /// The AI found the price reasonable: kept.
+    AiYes,
+    /// The AI found it unreasonable: no List at (the deal is stored hidden).
+    AiNo,
+    /// No provider configured: accepted without review (the non-AI path).
+    Accepted,
+    /// The daily AI budget, the run's call cap or its time was used up: accepted.
+    AcceptedQuota,
+    /// The provider failed or answered nonsense: accepted.
+    AcceptedError,
+}
+
+impl ListAtReview {
+    /// The non-AI path taken because the AI could not answer.
+    pub fn unanswered(reason: Unavailable) -> ListAtReview {
+        match reason {
+            Unavailable::NotConfigured => ListAtReview::Accepted,
+            Unavailable::Quota => ListAtReview::AcceptedQuota,
+            Unavailable::Error => ListAtReview::AcceptedError,
+        }
+    }
 }
 
 /// Peak and trough months with the expected trough price (only with ≥ 3 sales).
@@ -117,7 +148,7 @@ fn check_price(candidate: Cents, source: ListAtSource, stats: Option<&Stats>, co
     let check = if source == ListAtSource::InferredSparse && !suspicious {
         PriceCheck::SparseAccepted
     } else {
-        PriceCheck::AcceptedWithoutAiReview { suspicious }
+        PriceCheck::AiReview { suspicious }
     };
     (Some(candidate), Some(check))
 }

@@ -2,12 +2,12 @@
 //! improvement is a sale, priced by the nearest price point, with IQR outliers set aside.
 //!
 //! Computed once per product per run and passed on (§8 item 22: the original recomputed it ~6×).
-//! When no drop is confirmed the original asked the AI for a "sales rescue" (§4.3 step 7); this
-//! crate takes the non-AI path (no events) and reports through [`sales_rescue_eligible`] whether
-//! the AI path would apply, so it can be plugged in later.
+//! When no drop is confirmed and [`sales_rescue_eligible`] holds, `crate::assist` asks the AI for
+//! a "sales rescue" (§4.3 step 7); [`SalesSource`] records which path produced the sales.
 
 use serde::{Deserialize, Serialize};
 
+use crate::assist::Unavailable;
 use crate::config::AnalysisConfig;
 use crate::keepa::{CsvType, HistoryPoint, Product};
 use crate::money::Cents;
@@ -37,6 +37,40 @@ pub struct InferredSales {
     pub sane: Vec<SaleEvent>,
     pub outliers: Vec<SaleEvent>,
     pub offer_drops: usize,
+}
+
+/// Which path produced a deal's sales (`deals.sales_source`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SalesSource {
+    /// The inference found sales, or there was nothing to rescue (rank beyond the cutoff).
+    Inferred,
+    /// No sale confirmed; the AI found sales in the history and its events are the sales.
+    AiRescue,
+    /// No sale confirmed; the AI was asked and found none it was confident about.
+    AiNoSales,
+    /// No sale confirmed and no provider is configured: no sales (the non-AI path).
+    Unrescued,
+    /// No sale confirmed; not asked because the AI budget, call cap or run time was used up.
+    UnrescuedQuota,
+    /// No sale confirmed; the provider failed or its answer broke the JSON contract.
+    UnrescuedError,
+}
+
+impl SalesSource {
+    /// The non-AI path taken because the AI could not answer.
+    pub fn unanswered(reason: Unavailable) -> SalesSource {
+        match reason {
+            Unavailable::NotConfigured => SalesSource::Unrescued,
+            Unavailable::Quota => SalesSource::UnrescuedQuota,
+            Unavailable::Error => SalesSource::UnrescuedError,
+        }
+    }
+
+    /// `sale_events.origin` of the sales.
+    pub fn origin(self) -> &'static str {
+        if self == SalesSource::AiRescue { "ai" } else { "algorithm" }
+    }
 }
 
 /// A point of a rank or count series that carries a value.

@@ -1,12 +1,14 @@
 //! Seasonality label and selling window (DOMAIN §4.6).
 //!
 //! Keyword heuristics on title, categories and publisher come first. Where they find nothing
-//! the original asked the AI; this crate takes the documented non-AI path ("Year-round") and
-//! records it as [`SeasonalitySource::Default`], so the AI path can be plugged in and the row
-//! says which path produced it (§6.4 [REWRITE]: no silent defaults). Keywords match on word
-//! boundaries: the original's substring test made "chapter" and "map" AP textbooks (§8 item 24).
+//! the AI is asked (`crate::assist`); without an answer the label is "Year-round" and
+//! [`SeasonalitySource`] says why, so the row says which path produced it (§6.4 [REWRITE]: no
+//! silent defaults). Keywords match on word boundaries: the original's substring test made
+//! "chapter" and "map" AP textbooks (§8 item 24).
 
 use serde::{Deserialize, Serialize};
+
+use crate::assist::Unavailable;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Seasonality {
@@ -34,8 +36,25 @@ pub enum Seasonality {
 #[serde(rename_all = "snake_case")]
 pub enum SeasonalitySource {
     Keywords,
-    /// No keyword matched; the AI classification is not consulted here.
+    /// No keyword matched; the AI answered with a label.
+    Ai,
+    /// No keyword matched and no provider is configured: Year-round (the non-AI path).
     Default,
+    /// Year-round because the AI budget, the run's call cap or its time was used up.
+    DefaultQuota,
+    /// Year-round because the provider failed or answered with no label.
+    DefaultError,
+}
+
+impl SeasonalitySource {
+    /// The non-AI path taken because the AI could not answer.
+    pub fn unanswered(reason: Unavailable) -> SeasonalitySource {
+        match reason {
+            Unavailable::NotConfigured => SeasonalitySource::Default,
+            Unavailable::Quota => SeasonalitySource::DefaultQuota,
+            Unavailable::Error => SeasonalitySource::DefaultError,
+        }
+    }
 }
 
 impl Seasonality {
@@ -111,8 +130,9 @@ pub fn classify(title: &str, categories: &[String], publisher: &str) -> (Seasona
     }
 }
 
-/// The keyword heuristics, first match wins, in the order of §4.6.
-fn classify_by_keywords(title: &str, category: &str, publisher: &str) -> Option<Seasonality> {
+/// The keyword heuristics, first match wins, in the order of §4.6 (`category` is the category
+/// path joined with " > "); `None` when no keyword matches and the AI is to be asked.
+pub fn classify_by_keywords(title: &str, category: &str, publisher: &str) -> Option<Seasonality> {
     use Seasonality::*;
     let (title, category, publisher) = (title.to_lowercase(), category.to_lowercase(), publisher.to_lowercase());
     let either = |word: &str| has_word(&title, word) || has_word(&category, word);

@@ -43,6 +43,40 @@ impl UnixSeconds {
     pub fn seconds_since(self, earlier: UnixSeconds) -> i64 {
         self.0 - earlier.0
     }
+
+    /// Midnight UTC of a proleptic Gregorian date; `None` for an impossible date (2025-02-30).
+    pub fn from_date(year: i64, month: u8, day: u8) -> Option<UnixSeconds> {
+        let days_in_month = match month {
+            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+            4 | 6 | 9 | 11 => 30,
+            2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
+            2 => 28,
+            _ => return None,
+        };
+        (1..=days_in_month).contains(&day).then(|| UnixSeconds(days_from_civil(year, month, day) * 86_400))
+    }
+
+    /// Midnight UTC of an ISO date `YYYY-MM-DD` (surrounding whitespace ignored).
+    pub fn parse_date(text: &str) -> Option<UnixSeconds> {
+        let mut parts = text.trim().splitn(3, '-');
+        let (year, month, day) = (parts.next()?, parts.next()?, parts.next()?);
+        if year.len() != 4 || month.len() != 2 || day.len() != 2 {
+            return None;
+        }
+        UnixSeconds::from_date(year.parse().ok()?, month.parse().ok()?, day.parse().ok()?)
+    }
+
+    /// `YYYY-MM-DD` in UTC.
+    pub fn date_string(self) -> String {
+        let (year, month, day) = civil_from_days(self.0.div_euclid(86_400));
+        format!("{year:04}-{month:02}-{day:02}")
+    }
+
+    /// `YYYY-MM-DD HH:MM` in UTC.
+    pub fn minute_string(self) -> String {
+        let seconds_of_day = self.0.rem_euclid(86_400);
+        format!("{} {:02}:{:02}", self.date_string(), seconds_of_day / 3600, seconds_of_day % 3600 / 60)
+    }
 }
 
 impl Add<Duration> for UnixSeconds {
@@ -98,15 +132,35 @@ impl fmt::Display for Month {
     }
 }
 
-/// Month of the proleptic Gregorian date `days` after 1970-01-01 (Howard Hinnant's
-/// `civil_from_days`, reduced to the month).
+/// Month of the proleptic Gregorian date `days` after 1970-01-01.
 fn civil_month_from_days(days: i64) -> u8 {
+    civil_from_days(days).1
+}
+
+/// `(year, month, day)` of the proleptic Gregorian date `days` after 1970-01-01 (Howard
+/// Hinnant's `civil_from_days`).
+fn civil_from_days(days: i64) -> (i64, u8, u8) {
     let z = days + 719_468;
+    let era = z.div_euclid(146_097);
     let day_of_era = z.rem_euclid(146_097);
     let year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
     let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
     let shifted_month = (5 * day_of_year + 2) / 153;
-    (if shifted_month < 10 { shifted_month + 3 } else { shifted_month - 9 }) as u8
+    let day = (day_of_year - (153 * shifted_month + 2) / 5 + 1) as u8;
+    let month = (if shifted_month < 10 { shifted_month + 3 } else { shifted_month - 9 }) as u8;
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+/// Days from 1970-01-01 to a proleptic Gregorian date (Hinnant's `days_from_civil`).
+fn days_from_civil(year: i64, month: u8, day: u8) -> i64 {
+    let year = if month <= 2 { year - 1 } else { year };
+    let era = year.div_euclid(400);
+    let year_of_era = year.rem_euclid(400);
+    let month = i64::from(month);
+    let day_of_year = (153 * (if month > 2 { month - 3 } else { month + 9 }) + 2) / 5 + i64::from(day) - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    era * 146_097 + day_of_era - 719_468
 }
 
 #[cfg(test)]
@@ -135,6 +189,26 @@ mod tests {
         assert_eq!(UnixSeconds(1_709_251_200).month().number(), 3);
         // 1969-12-31T12:00:00Z.
         assert_eq!(UnixSeconds(-43_200).month().number(), 12);
+    }
+
+    #[test]
+    fn dates_round_trip_through_the_calendar() {
+        assert_eq!(UnixSeconds(0).date_string(), "1970-01-01");
+        assert_eq!(UnixSeconds(1_709_251_199).minute_string(), "2024-02-29 23:59");
+        assert_eq!(UnixSeconds::parse_date("2024-02-29"), Some(UnixSeconds(1_709_164_800)));
+        assert_eq!(UnixSeconds::parse_date(" 1969-12-31 "), Some(UnixSeconds(-86_400)));
+        for days in (-700_000..2_900_000).step_by(997) {
+            let at = UnixSeconds(days * 86_400);
+            assert_eq!(UnixSeconds::parse_date(&at.date_string()), Some(at), "{days}");
+        }
+    }
+
+    #[test]
+    fn impossible_dates_are_refused() {
+        for text in ["2025-02-29", "2025-13-01", "2025-04-31", "2025-4-01", "20250401", "yesterday", "2025-01-00"] {
+            assert_eq!(UnixSeconds::parse_date(text), None, "{text}");
+        }
+        assert!(UnixSeconds::parse_date("2000-02-29").is_some());
     }
 
     #[test]

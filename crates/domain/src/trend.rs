@@ -70,6 +70,23 @@ pub enum LongTermTrend {
     Measured { direction: Direction, percent: f64 },
 }
 
+impl LongTermTrend {
+    /// The text given to the AI (§4.9): `UP (12.3% over 3 years)`, `FLAT (…)`, `Insufficient data`.
+    pub fn description(&self) -> String {
+        match self {
+            LongTermTrend::InsufficientData => "Insufficient data".to_owned(),
+            LongTermTrend::Measured { direction, percent } => {
+                let word = match direction {
+                    Direction::Up => "UP",
+                    Direction::Down => "DOWN",
+                    Direction::Flat => "FLAT",
+                };
+                format!("{word} ({percent:.1}% over 3 years)")
+            }
+        }
+    }
+}
+
 /// A change beyond ±5 % counts as a direction.
 const LONG_TERM_THRESHOLD_PCT: f64 = 5.0;
 
@@ -133,6 +150,8 @@ mod tests {
             LongTermTrend::Measured { percent, .. } => assert!((percent - 100.0).abs() < 1e-9),
             other => panic!("{other:?}"),
         }
+        assert_eq!(long_term_trend(&sales(&[1000, 1500, 2000])).description(), "UP (100.0% over 3 years)");
+        assert_eq!(LongTermTrend::InsufficientData.description(), "Insufficient data");
     }
 
     fn used_prices(prices: &[i64], avg365_rank: i64) -> Product {

@@ -76,6 +76,14 @@ pub struct RunReport {
     pub keepa_calls: u32,
     pub tokens_left: Option<f64>,
     pub resume_after: Option<UnixSeconds>,
+    /// Pipeline questions sent to the AI provider (DOMAIN §6.2), answered from the cache, and
+    /// left to the non-AI path because the budget, the run's cap or time, or the provider failed.
+    #[serde(default)]
+    pub ai_calls: u32,
+    #[serde(default)]
+    pub ai_cache_hits: u32,
+    #[serde(default)]
+    pub ai_unanswered: u32,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

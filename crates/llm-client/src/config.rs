@@ -61,6 +61,6 @@ impl Config {
     }
 
     pub fn limits(&self) -> Limits {
-        Limits { daily_budget: self.daily_budget, user_daily_cap: self.user_daily_cap }
+        Limits { daily_budget: self.daily_budget, user_daily_cap: self.user_daily_cap, feature_daily_budget: None }
     }
 }

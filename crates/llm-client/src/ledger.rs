@@ -2,7 +2,8 @@
 //! and feature, and the budget checks made before every provider request.
 //!
 //! A reservation is one conditional UPSERT, so concurrent requests can never overshoot the daily
-//! budget: the row is incremented only while the day's total is below the budget. The per-user
+//! budget: the row is incremented only while the day's total is below the budget (and, when the
+//! feature has a sub-budget, while the feature's own count is below it). The per-user
 //! cap is a second conditional UPSERT on `ai_user_usage`; when it refuses, the app-wide
 //! reservation is given back. Budget state: `warning` from 80 % of the budget, `refused` at 100 %.
 
@@ -42,6 +43,8 @@ impl Feature {
 pub struct Limits {
     pub daily_budget: u64,
     pub user_daily_cap: u64,
+    /// The feature's own share of the daily budget; `None` = only the app's budget applies.
+    pub feature_daily_budget: Option<u64>,
 }
 
 fn storage(error: spin_sdk::sqlite::Error) -> LlmError {
@@ -60,13 +63,19 @@ pub fn reserve(db: &Connection, feature: Feature, user_id: Option<i64>, limits: 
             "INSERT INTO ai_usage (day, feature, calls) \
              SELECT date('now'), ?1, 1 \
              WHERE (SELECT COALESCE(SUM(calls), 0) FROM ai_usage WHERE day = date('now')) < ?2 \
+               AND (?3 IS NULL OR COALESCE((SELECT calls FROM ai_usage WHERE day = date('now') AND feature = ?1), 0) < ?3) \
              ON CONFLICT (day, feature) DO UPDATE SET calls = calls + 1 \
              RETURNING calls",
-            &[Value::Text(feature.as_str().into()), int(limits.daily_budget)],
+            &[
+                Value::Text(feature.as_str().into()),
+                int(limits.daily_budget),
+                limits.feature_daily_budget.map_or(Value::Null, int),
+            ],
         )
         .map_err(storage)?;
     if reserved.rows.is_empty() {
-        return Err(LlmError::BudgetExhausted { budget: limits.daily_budget });
+        let budget = limits.feature_daily_budget.map_or(limits.daily_budget, |feature| feature.min(limits.daily_budget));
+        return Err(LlmError::BudgetExhausted { budget });
     }
     let Some(user_id) = user_id else { return Ok(()) };
     let counted = db

@@ -71,11 +71,27 @@ pub struct Completion {
 pub struct LlmClient<'a> {
     config: Config,
     db: &'a Connection,
+    max_attempts: u32,
+    feature_daily_budget: Option<u64>,
 }
 
 impl<'a> LlmClient<'a> {
     pub fn new(config: Config, db: &'a Connection) -> Self {
-        LlmClient { config, db }
+        LlmClient { config, db, max_attempts: retry::MAX_ATTEMPTS, feature_daily_budget: None }
+    }
+
+    /// One attempt per call: pipeline calls (DOMAIN §6.1) are not retried, so a failing provider
+    /// costs a background job one timeout, not three.
+    pub fn without_retries(mut self) -> Self {
+        self.max_attempts = 1;
+        self
+    }
+
+    /// Caps this client's feature at `calls` per UTC day within the app's budget (DOMAIN §6.4
+    /// [REWRITE] per-feature sub-budgets), so background work cannot use up what users need.
+    pub fn with_feature_daily_budget(mut self, calls: u64) -> Self {
+        self.feature_daily_budget = Some(calls);
+        self
     }
 
     pub fn config(&self) -> &Config {
@@ -91,9 +107,10 @@ impl<'a> LlmClient<'a> {
         }
         let deadline = Instant::now() + self.config.timeout;
         let body = provider::request_body(&self.config.model, request);
+        let limits = ledger::Limits { feature_daily_budget: self.feature_daily_budget, ..self.config.limits() };
         let mut attempt = 0;
         loop {
-            ledger::reserve(self.db, request.feature, request.user_id, &self.config.limits())?;
+            ledger::reserve(self.db, request.feature, request.user_id, &limits)?;
             let remaining = deadline.saturating_duration_since(Instant::now());
             let failure = match provider::attempt(&self.config, &body, remaining).await {
                 Ok(completion) => {
@@ -104,6 +121,9 @@ impl<'a> LlmClient<'a> {
             };
             ledger::record_failure(self.db, request.feature);
             attempt += 1;
+            if attempt >= self.max_attempts {
+                return Err(failure.into_error());
+            }
             let remaining = deadline.saturating_duration_since(Instant::now());
             match retry::next_delay(attempt, &failure, remaining) {
                 Some(delay) => timer::sleep(delay).await,

@@ -4,6 +4,7 @@
 //!   Buying strategy per sentence of the text that contains a digit;
 //! - a mental-model extraction ("high-level mental models") gets every other sentence of at
 //!   least four words;
+//! - the ingest job's pipeline questions get [`PipelineAnswers`];
 //! - anything else (advice, chat) gets `<p><b>NAME</b> …</p>` where NAME is the persona named by
 //!   "You are NAME," in the system prompt, followed by a fingerprint of the whole prompt, the
 //!   number of user turns, and the last user message echoed verbatim (so the app's sanitizer
@@ -11,10 +12,19 @@
 
 use serde_json::{Value, json};
 
-/// The chat-completion JSON for a request body.
+use super::pipeline::{PipelineAnswers, PipelineCall};
+
+/// The chat-completion JSON for a request body, with the default pipeline answers.
 pub fn completion_for(body: &Value) -> Value {
+    completion_with(body, &PipelineAnswers::default())
+}
+
+/// The chat-completion JSON for a request body.
+pub fn completion_with(body: &Value, pipeline: &PipelineAnswers) -> Value {
     let prompt = super::prompt_text(body);
-    let content = if prompt.contains("objects with the keys category") {
+    let content = if let Some(call) = PipelineCall::of(&prompt) {
+        pipeline.answer(call, &prompt)
+    } else if prompt.contains("objects with the keys category") {
         strategies(source_text(&prompt))
     } else if prompt.contains("high-level mental models") {
         mental_models(source_text(&prompt))

@@ -1,12 +1,15 @@
 //! A mock OpenAI-compatible chat-completions API on 127.0.0.1 (`POST /v1/chat/completions`):
-//! answers are computed deterministically from the prompt ([`answers`]), every request body is
+//! answers are computed deterministically from the prompt ([`answers`]; the ingest job's
+//! pipeline questions from settable [`PipelineAnswers`]), every request body is
 //! kept for assertions, and tests can slow it down or make it fail (429 with `Retry-After`, 500,
 //! a hang past the client's timeout, a 200 that is not JSON). The `mock_llm` binary serves it for
 //! the demo and the AI benchmark.
 
 mod answers;
+mod pipeline;
 
 pub use answers::completion_for;
+pub use pipeline::{PipelineAnswers, PipelineCall, RESCUE_DAYS_AGO, RESCUE_PRICE};
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
@@ -32,6 +35,7 @@ struct State {
     next_faults: VecDeque<LlmFault>,
     every_request: Option<LlmFault>,
     bodies: Vec<serde_json::Value>,
+    pipeline: PipelineAnswers,
 }
 
 /// A running mock LLM; stops when dropped.
@@ -48,6 +52,7 @@ impl MockLlm {
             next_faults: VecDeque::new(),
             every_request: None,
             bodies: Vec::new(),
+            pipeline: PipelineAnswers::default(),
         }));
         let shared = state.clone();
         let server = MockServer::start(move |request: &SeenRequest| reply(&shared, request));
@@ -72,6 +77,16 @@ impl MockLlm {
     /// Every request gets `fault` (until called with `None`).
     pub fn fail_every_request(&self, fault: Option<LlmFault>) {
         self.lock().every_request = fault;
+    }
+
+    /// Sets what the ingest job's pipeline questions get from now on.
+    pub fn set_pipeline_answers(&self, answers: PipelineAnswers) {
+        self.lock().pipeline = answers;
+    }
+
+    /// How many requests so far asked `call`.
+    pub fn pipeline_calls(&self, call: PipelineCall) -> usize {
+        self.lock().bodies.iter().filter(|body| PipelineCall::of(&prompt_text(body)) == Some(call)).count()
     }
 
     /// The JSON bodies of all chat-completion requests so far.
@@ -104,14 +119,14 @@ fn reply(state: &Mutex<State>, request: &SeenRequest) -> MockReply {
     let Ok(body) = serde_json::from_slice::<serde_json::Value>(&request.body) else {
         return MockReply::json(400, &serde_json::json!({"error": {"message": "request body is not JSON"}}));
     };
-    let (delay, fault) = {
+    let (delay, fault, pipeline) = {
         let mut state = state.lock().expect("mock LLM state");
         state.bodies.push(body.clone());
         let fault = state.next_faults.pop_front().or_else(|| state.every_request.clone());
-        (state.delay, fault)
+        (state.delay, fault, state.pipeline.clone())
     };
     let reply = match fault {
-        None => MockReply::json(200, &completion_for(&body)),
+        None => MockReply::json(200, &answers::completion_with(&body, &pipeline)),
         Some(LlmFault::RateLimited { retry_after_secs }) => {
             let reply = MockReply::json(429, &serde_json::json!({"error": {"message": "rate limit exceeded"}}));
             match retry_after_secs {
@@ -120,7 +135,7 @@ fn reply(state: &Mutex<State>, request: &SeenRequest) -> MockReply {
             }
         }
         Some(LlmFault::ServerError) => MockReply::json(500, &serde_json::json!({"error": {"message": "internal error"}})),
-        Some(LlmFault::Hang(duration)) => MockReply::json(200, &completion_for(&body)).delayed(duration),
+        Some(LlmFault::Hang(duration)) => MockReply::json(200, &answers::completion_with(&body, &pipeline)).delayed(duration),
         Some(LlmFault::InvalidJson) => MockReply::raw(200, "application/json", b"{\"choices\": [ this is not json".to_vec()),
     };
     if reply.delay.is_zero() { reply.delayed(delay) } else { reply }

@@ -42,7 +42,7 @@ fn three_may_sales_of_20_dollars_give_2000_with_peak_may() {
     let list_at = recommend_list_at(&sales, Some(&market), &AnalysisConfig::default());
     assert_eq!(list_at.price, Some(Cents(2000)));
     assert_eq!(list_at.source, ListAtSource::Inferred);
-    assert_eq!(list_at.check, Some(PriceCheck::AcceptedWithoutAiReview { suspicious: false }), "the original asks the AI here");
+    assert_eq!(list_at.check, Some(PriceCheck::AiReview { suspicious: false }), "the AI is asked here");
     let seasons = list_at.seasons.unwrap();
     assert_eq!((seasons.peak_month.abbreviation(), seasons.trough_month.abbreviation()), ("May", "May"));
 }
@@ -81,7 +81,7 @@ fn suspicious_sparse_price_forces_the_ai_question() {
     let market = stats(&[(CsvType::Used, 2500)], &[]);
     let list_at = recommend_list_at(&[sale(MAY, 9000)], Some(&market), &AnalysisConfig::default());
     assert_eq!(list_at.price, Some(Cents(9000)));
-    assert_eq!(list_at.check, Some(PriceCheck::AcceptedWithoutAiReview { suspicious: true }));
+    assert_eq!(list_at.check, Some(PriceCheck::AiReview { suspicious: true }));
 }
 
 #[test]
