@@ -9,10 +9,12 @@ pub const LEARN_JOB_RETENTION_SECS: i64 = 30 * 24 * 3600;
 /// Per-user daily AI call counts only matter for today's cap; keep a quarter for support questions.
 pub const AI_USER_USAGE_RETENTION_DAYS: i64 = 90;
 
+/// Runs a `DELETE` and counts its rows through `RETURNING` (`changes()` in a second statement
+/// may reach another connection of the host's pool).
 fn delete(db: &Connection, statement: &str, parameters: &[Value]) -> Result<usize, String> {
-    db.execute(statement, parameters).map_err(|e| format!("{e}: {statement}"))?;
-    let changed = db.execute("SELECT changes()", &[]).map_err(|e| e.to_string())?;
-    Ok(changed.rows.first().and_then(|row| row.get::<i64>(0)).unwrap_or(0) as usize)
+    let statement = format!("{statement} RETURNING 1");
+    let deleted = db.execute(&statement, parameters).map_err(|e| format!("{e}: {statement}"))?;
+    Ok(deleted.rows.len())
 }
 
 /// Sessions past the idle or the absolute limit of the accounts crate.

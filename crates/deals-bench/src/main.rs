@@ -32,9 +32,17 @@ fn main() -> Result<()> {
     Ok(())
 }
 
+/// A connection with the runtime's planner setting (runtime/src/sqlite/pool.rs), so the native
+/// figure is the same SQL work without WASM.
+fn open_like_the_runtime(path: &str) -> Result<Connection> {
+    let db = Connection::open(path)?;
+    db.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
+    Ok(db)
+}
+
 /// Runs the statements of the deals component, reporting mean and p95.
 fn native(path: &str, query: &str, iterations: usize) -> Result<()> {
-    let db = Connection::open(path)?;
+    let db = open_like_the_runtime(path)?;
     let request = Params::parse(query).and_then(|params| params.listing()).map_err(|e| anyhow::anyhow!("{e}"))?;
     let settings = bench_settings();
     let count = sql::count(&request.filters, &settings);
@@ -62,7 +70,7 @@ fn native(path: &str, query: &str, iterations: usize) -> Result<()> {
 
 /// Prints each statement of QUERY with SQLite's plan and its time (for tuning indexes).
 fn explain(path: &str, query: &str) -> Result<()> {
-    let db = Connection::open(path)?;
+    let db = open_like_the_runtime(path)?;
     let request = Params::parse(query).and_then(|params| params.listing()).map_err(|e| anyhow::anyhow!("{e}"))?;
     let settings = bench_settings();
     let statements = [sql::page(&request, &settings), sql::count(&request.filters, &settings)];

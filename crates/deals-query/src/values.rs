@@ -3,7 +3,8 @@
 //!
 //! JSON is written straight into the response text rather than built as a `serde_json::Value`
 //! tree: a page is 50 deals × 60 fields, and in WASM the tree's allocations were most of the
-//! cost of a request. Numbers are formatted by `ryu`, as `serde_json` formats them.
+//! cost of a request. Money and percentages are written with exactly two decimals; other
+//! reals are formatted by `ryu`, as `serde_json` formats them.
 
 use std::fmt::Write;
 
@@ -23,10 +24,10 @@ impl Cell<'_> {
     pub fn write_json(self, kind: Kind, out: &mut String) {
         match (kind, self) {
             (_, Cell::Null) => out.push_str("null"),
-            (Kind::Cents, Cell::Integer(cents)) => number(cents as f64 / 100.0, out),
-            (Kind::Cents, Cell::Real(cents)) => number(cents.round() / 100.0, out),
+            (Kind::Cents, Cell::Integer(cents)) => hundredths(cents, out),
+            (Kind::Cents, Cell::Real(cents)) if cents.is_finite() => hundredths(cents.round() as i64, out),
             (Kind::Bool, Cell::Integer(flag)) => out.push_str(if flag != 0 { "true" } else { "false" }),
-            (Kind::Percent, Cell::Real(value)) => number((value * 100.0).round() / 100.0, out),
+            (Kind::Percent, Cell::Real(value)) if value.is_finite() => hundredths((value * 100.0).round() as i64, out),
             (_, Cell::Integer(value)) => {
                 let _ = write!(out, "{value}");
             }
@@ -47,6 +48,14 @@ impl Cell<'_> {
             }
         }
     }
+}
+
+/// `n` hundredths as a number with two decimals (`-5` → `-0.05`). Money and percentages are
+/// written from integers: formatting them as floats was a tenth of a page's CPU in WASM.
+fn hundredths(n: i64, out: &mut String) {
+    let sign = if n < 0 { "-" } else { "" };
+    let magnitude = n.unsigned_abs();
+    let _ = write!(out, "{sign}{}.{:02}", magnitude / 100, magnitude % 100);
 }
 
 /// A JSON number; non-finite values (never produced by SQLite) become null.
@@ -72,8 +81,10 @@ mod tests {
     fn money_is_dollars_to_the_cent() {
         assert_eq!(json(Cell::Integer(15958), Kind::Cents), "159.58");
         assert_eq!(json(Cell::Integer(-5), Kind::Cents), "-0.05");
-        assert_eq!(json(Cell::Integer(2000), Kind::Cents), "20.0");
-        assert_eq!(Cell::Integer(100).to_csv(Kind::Cents), "1.0");
+        assert_eq!(json(Cell::Integer(2000), Kind::Cents), "20.00");
+        assert_eq!(json(Cell::Real(1999.6), Kind::Cents), "20.00");
+        assert_eq!(json(Cell::Integer(-123_456), Kind::Cents), "-1234.56");
+        assert_eq!(Cell::Integer(100).to_csv(Kind::Cents), "1.00");
     }
 
     #[test]
@@ -86,6 +97,8 @@ mod tests {
     #[test]
     fn percentages_get_two_decimals_and_nulls_stay_null() {
         assert_eq!(json(Cell::Real(366.927_8), Kind::Percent), "366.93");
+        assert_eq!(json(Cell::Real(-12.5), Kind::Percent), "-12.50");
+        assert_eq!(json(Cell::Real(f64::NAN), Kind::Percent), "null");
         assert_eq!(json(Cell::Null, Kind::Percent), "null");
         assert_eq!(json(Cell::Integer(1), Kind::Bool), "true");
         assert_eq!(json(Cell::Text("a \"b\"\n"), Kind::Text), r#""a \"b\"\n""#);

@@ -19,33 +19,29 @@ impl InstanceState {
     ) -> Result<Result<T, Error>> {
         let entry = self.table().get(store)?;
         let (pool, label) = (Arc::clone(&entry.pool), entry.label.clone());
-        let connection = match pool.take_idle() {
-            Some(connection) => connection,
-            None => match pool.take() {
-                Ok(connection) => connection,
-                Err(error) => return Ok(Err(Error::Other(error.to_string()))),
-            },
+        let connection = match pool.take() {
+            Ok(connection) => connection,
+            Err(error) => return Ok(Err(Error::Other(error.to_string()))),
         };
         let result = operation(&connection, &label);
         pool.give_back(connection);
         Ok(result.map_err(|error| Error::Other(error.to_string())))
     }
 
-    /// Runs one write against the store's file on the blocking pool (it may wait for a lock).
+    /// Runs one write against the store's file (see the SQLite pool for how writes wait).
     async fn with_store<T: Send + 'static>(
         &mut self,
         store: &Resource<Store>,
-        operation: impl FnOnce(&rusqlite::Connection, &str) -> rusqlite::Result<T> + Send + 'static,
+        operation: impl Fn(&rusqlite::Connection, &str) -> rusqlite::Result<T> + Send + 'static,
     ) -> Result<Result<T, Error>> {
         let entry = self.table().get(store)?;
         let (pool, label) = (Arc::clone(&entry.pool), entry.label.clone());
-        let result = tokio::task::spawn_blocking(move || {
-            let connection = pool.take()?;
-            let result = operation(&connection, &label);
-            pool.give_back(connection);
-            result
-        })
-        .await?;
+        let connection = match pool.take() {
+            Ok(connection) => connection,
+            Err(error) => return Ok(Err(Error::Other(error.to_string()))),
+        };
+        let (connection, result) = pool.write(connection, move |connection| operation(connection, &label)).await;
+        pool.give_back(connection);
         Ok(result.map_err(|error| Error::Other(error.to_string())))
     }
 }

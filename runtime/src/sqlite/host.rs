@@ -1,6 +1,6 @@
 //! The `fermyon:spin/sqlite` host functions the guest calls.
 
-use super::{Connection, ConnectionPool};
+use super::Connection;
 use crate::bindings::spin::fermyon::spin::sqlite::{self, Error, QueryResult, RowResult, Value};
 use crate::engine::InstanceState;
 use anyhow::Result;
@@ -18,18 +18,7 @@ impl sqlite::HostConnection for InstanceState {
         let Some(pool) = self.sqlite.databases.pool(&database).cloned() else {
             return Ok(Err(Error::NoSuchDatabase));
         };
-        let opened = match pool.take_idle() {
-            Some(idle) => Ok(idle),
-            None => {
-                let pool = pool.clone();
-                tokio::task::spawn_blocking(move || pool.take()).await?
-            }
-        };
-        let connection = match opened {
-            Ok(connection) => connection,
-            Err(error) => return Ok(Err(Error::Io(error.to_string()))),
-        };
-        let resource = self.table().push(Connection { inner: Some(connection), pool })?;
+        let resource = self.table().push(Connection { in_transaction: None, pool })?;
         Ok(Ok(resource))
     }
 
@@ -40,25 +29,29 @@ impl sqlite::HostConnection for InstanceState {
         parameters: Vec<Value>,
     ) -> Result<Result<QueryResult, Error>> {
         let entry = self.table().get_mut(&connection)?;
-        let Some(inner) = entry.inner.as_ref() else {
-            return Ok(Err(Error::InvalidConnection));
+        let pool = Arc::clone(&entry.pool);
+        let sqlite = match entry.in_transaction.take() {
+            Some(sqlite) => sqlite,
+            // Opened right here when none is idle (a fraction of a millisecond, once).
+            None => match pool.take() {
+                Ok(sqlite) => sqlite,
+                Err(error) => return Ok(Err(to_guest_error(error))),
+            },
         };
-        if is_plain_read(inner, &statement) {
-            // WAL readers never wait for a writer's lock and most reads take microseconds, so
-            // they run right here: a hand-off to the blocking pool would cost more than the query.
-            return Ok(run_statement(inner, &statement, parameters).map_err(to_guest_error));
-        }
-        let inner = entry.inner.take().expect("checked above");
-        let pool: Arc<ConnectionPool> = entry.pool.clone();
-        let (inner, result) =
-            tokio::task::spawn_blocking(move || {
-                let result = run_statement(&inner, &statement, parameters);
-                (inner, result)
-            })
-            .await?;
-        match self.table().get_mut(&connection) {
-            Ok(entry) => entry.inner = Some(inner),
-            Err(_) => pool.give_back(inner),
+        let (sqlite, result) = if is_plain_read(&sqlite, &statement) {
+            // WAL readers never wait for a writer's lock: no hand-off to another thread.
+            let result = run_statement(&sqlite, &statement, parameters);
+            (sqlite, result)
+        } else {
+            pool.write(sqlite, move |sqlite| run_statement(sqlite, &statement, parameters.clone())).await
+        };
+        if sqlite.is_autocommit() {
+            pool.give_back(sqlite);
+        } else {
+            match self.table().get_mut(&connection) {
+                Ok(entry) => entry.in_transaction = Some(sqlite),
+                Err(_) => pool.give_back(sqlite),
+            }
         }
         Ok(result.map_err(to_guest_error))
     }

@@ -1,12 +1,17 @@
 //! Spin's SQLite capability (`fermyon:spin/sqlite@2.0.0`).
 //!
-//! As on Spin, every guest `open()` gets a connection of its own, so a component's
-//! `BEGIN … COMMIT` is isolated from other requests. Unlike a naive host, connections are taken from
-//! a per-database pool instead of being reopened per request; a connection that comes back still
-//! inside a transaction is rolled back first. Plain `SELECT`s run on the calling task — in WAL mode
-//! readers never wait for a lock, and a thread hand-off would cost more than the query — while
-//! everything that may write (and so may wait for another connection's lock) runs on tokio's
-//! blocking pool, so a busy wait never stalls the async workers serving other requests.
+//! As on Spin, a component's `BEGIN … COMMIT` on its `connection` is isolated from other
+//! requests. Unlike a naive host, a guest's connection is not a SQLite connection of its own for
+//! its whole life: a pooled one is bound to it per statement, and stays bound only while a
+//! transaction is open. An AI request that holds its connection through a 5-second provider call
+//! thus holds no SQLite connection (with its page cache and prepared statements) meanwhile, and a
+//! thousand of them share a handful. The price is that connection-local state — `changes()`,
+//! `last_insert_rowid()`, `TEMP` tables — lasts only within a transaction, as with a remote
+//! libSQL database on Spin, where consecutive statements may reach different connections too.
+//!
+//! Plain `SELECT`s run on the calling task — in WAL mode readers never wait for a lock, and a
+//! thread hand-off would cost more than the query — and so do writes while nobody else holds
+//! SQLite's write lock ([`pool`] says what happens when somebody does).
 
 mod host;
 mod pool;
@@ -48,15 +53,16 @@ impl SqliteAccess {
     }
 }
 
-/// A guest's open connection (the `connection` resource). Returned to its pool when dropped.
+/// A guest's open connection (the `connection` resource): the pool to draw from, and the SQLite
+/// connection bound to it while a transaction is open.
 pub struct Connection {
-    inner: Option<rusqlite::Connection>,
+    in_transaction: Option<rusqlite::Connection>,
     pool: Arc<ConnectionPool>,
 }
 
 impl Drop for Connection {
     fn drop(&mut self) {
-        if let Some(connection) = self.inner.take() {
+        if let Some(connection) = self.in_transaction.take() {
             self.pool.give_back(connection);
         }
     }

@@ -1,7 +1,16 @@
-//! A small pool of SQLite connections for one database file.
+//! A small pool of SQLite connections for one database file, and how writes reach it.
+//!
+//! SQLite lets one connection write at a time, and a write takes microseconds. So a write first
+//! runs right on the calling task with SQLite told not to wait: handing every write to another
+//! thread cost two context switches each, a third of the CPU of a burst of AI requests. Only when
+//! another connection holds the write lock (an open transaction, `runtime backup`, the admin CLI)
+//! does the write queue — behind the pool's writer lock, a fair async mutex, so a thousand waiting
+//! writes are a thousand parked tasks — and then wait on the blocking pool in SQLite's busy handler.
 
+use rusqlite::config::DbConfig;
+use std::cell::Cell;
 use std::path::PathBuf;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// Idle connections kept per database; more may be open while busy.
@@ -10,15 +19,45 @@ const MAX_IDLE: usize = 64;
 const BUSY_WAIT_TOTAL: Duration = Duration::from_secs(5);
 const BUSY_WAIT_STEP: Duration = Duration::from_millis(2);
 
+thread_local! {
+    /// Set while a write is tried on an async worker, where SQLite must not sleep for a lock.
+    static NO_WAIT: Cell<bool> = const { Cell::new(false) };
+}
 
 pub struct ConnectionPool {
     path: PathBuf,
     idle: Mutex<Vec<rusqlite::Connection>>,
+    writer: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl ConnectionPool {
     pub fn new(path: PathBuf) -> Self {
-        Self { path, idle: Mutex::new(Vec::new()) }
+        Self { path, idle: Mutex::new(Vec::new()), writer: Arc::new(tokio::sync::Mutex::new(())) }
+    }
+
+    /// Runs `write` (which may write) on `connection`: right here if SQLite's write lock is free,
+    /// else queued as the module docs describe. Gives the connection back with the result.
+    pub async fn write<T: Send + 'static>(
+        &self,
+        connection: rusqlite::Connection,
+        write: impl Fn(&rusqlite::Connection) -> rusqlite::Result<T> + Send + 'static,
+    ) -> (rusqlite::Connection, rusqlite::Result<T>) {
+        NO_WAIT.set(true);
+        let attempt = write(&connection);
+        NO_WAIT.set(false);
+        if !attempt.as_ref().is_err_and(is_busy) {
+            return (connection, attempt);
+        }
+        let writer = Arc::clone(&self.writer);
+        let Ok(_turn) = tokio::time::timeout(BUSY_WAIT_TOTAL, writer.lock_owned()).await else {
+            return (connection, attempt);
+        };
+        tokio::task::spawn_blocking(move || {
+            let result = write(&connection);
+            (connection, result)
+        })
+        .await
+        .expect("a SQLite statement does not panic")
     }
 
     /// An idle connection, or a newly opened one (creating the file if needed).
@@ -30,7 +69,7 @@ impl ConnectionPool {
     }
 
     /// An idle connection, if there is one (never blocks on I/O).
-    pub fn take_idle(&self) -> Option<rusqlite::Connection> {
+    fn take_idle(&self) -> Option<rusqlite::Connection> {
         self.idle.lock().expect("pool lock").pop()
     }
 
@@ -54,12 +93,25 @@ impl ConnectionPool {
         connection.pragma_update(None, "synchronous", "NORMAL")?;
         connection.busy_handler(Some(wait_for_lock))?;
         connection.set_prepared_statement_cache_capacity(64);
+        // Without the planner stability guarantee, SQLite marks a cached statement stale
+        // whenever a new value is bound to a parameter it looked at while planning (LIMIT,
+        // OFFSET, a value compared with a partial index), and re-plans it on the next step:
+        // a fifth of the CPU of a paged `/api/deals`. Plans here do not depend on values.
+        connection.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
         Ok(connection)
     }
 }
 
-/// SQLite's busy callback: sleep briefly and retry until the total wait is used up.
+fn is_busy(error: &rusqlite::Error) -> bool {
+    error.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy)
+}
+
+/// SQLite's busy callback: sleep briefly and retry until the total wait is used up (at once
+/// "busy" while [`NO_WAIT`] is set).
 fn wait_for_lock(attempt: i32) -> bool {
+    if NO_WAIT.get() {
+        return false;
+    }
     crate::metrics::record_sqlite_busy_retry();
     let waited = BUSY_WAIT_STEP * u32::try_from(attempt).unwrap_or(u32::MAX);
     if waited >= BUSY_WAIT_TOTAL {
