@@ -170,7 +170,7 @@ fn up(args: UpArgs) -> Result<()> {
     let started = Instant::now();
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     let listener = runtime
-        .block_on(tokio::net::TcpListener::bind(&args.listen))
+        .block_on(trigger_http::bind(&args.listen))
         .with_context(|| format!("cannot listen on {}", args.listen))?;
     let address = listener.local_addr()?;
     let _lock = backup::StateLock::acquire(&args.store.state_dir)?;

@@ -39,6 +39,23 @@ pub struct HttpLimits {
     pub shutdown_grace: Duration,
 }
 
+/// Pending connections the listener queues (the kernel caps it at `net.core.somaxconn`).
+/// tokio's `TcpListener::bind` queues 1,024: a burst of a thousand clients overflowed it, and a
+/// dropped SYN is retried only after a second.
+const LISTEN_BACKLOG: u32 = 4096;
+
+/// Listens on `address` (`host:port`) with [`LISTEN_BACKLOG`].
+pub async fn bind(address: &str) -> std::io::Result<TcpListener> {
+    let resolved = tokio::net::lookup_host(address)
+        .await?
+        .next()
+        .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::AddrNotAvailable, "the address resolves to nothing"))?;
+    let socket = if resolved.is_ipv4() { tokio::net::TcpSocket::new_v4()? } else { tokio::net::TcpSocket::new_v6()? };
+    socket.set_reuseaddr(true)?;
+    socket.bind(resolved)?;
+    socket.listen(LISTEN_BACKLOG)
+}
+
 /// Serves the app until `shutdown` resolves, then lets in-flight requests finish.
 pub async fn serve(
     app: Arc<App>,

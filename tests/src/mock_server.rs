@@ -53,6 +53,9 @@ pub struct SeenRequest {
 
 type Handler = dyn Fn(&SeenRequest) -> MockReply + Send + Sync;
 
+/// Pending connections the mock accepts (the kernel caps it at `net.core.somaxconn`).
+const LISTEN_BACKLOG: u32 = 4096;
+
 /// A running mock server; stops when dropped.
 pub struct MockServer {
     pub address: SocketAddr,
@@ -65,9 +68,11 @@ impl MockServer {
     /// Starts a server on a free port of 127.0.0.1 that answers with `handler`.
     pub fn start(handler: impl Fn(&SeenRequest) -> MockReply + Send + Sync + 'static) -> Self {
         let handler: Arc<Handler> = Arc::new(handler);
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind mock server");
-        listener.set_nonblocking(true).expect("non-blocking listener");
-        let address = listener.local_addr().expect("mock address");
+        // A real provider accepts a burst of connections; std's listen backlog of 128 would
+        // drop the rest of a 1,000-request burst into a 1-second SYN retry.
+        let socket = tokio::net::TcpSocket::new_v4().expect("mock server socket");
+        socket.bind("127.0.0.1:0".parse().expect("an address")).expect("bind mock server");
+        let address = socket.local_addr().expect("mock address");
         let requests = Arc::new(AtomicUsize::new(0));
         let (shutdown, mut stop) = tokio::sync::oneshot::channel();
         let counter = requests.clone();
@@ -78,7 +83,7 @@ impl MockServer {
                 .build()
                 .expect("mock runtime");
             runtime.block_on(async move {
-                let listener = tokio::net::TcpListener::from_std(listener).expect("tokio listener");
+                let listener = socket.listen(LISTEN_BACKLOG).expect("mock server listens");
                 loop {
                     tokio::select! {
                         _ = &mut stop => break,
