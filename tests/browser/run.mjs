@@ -410,6 +410,29 @@ await step('the mentor chat answers with the approved knowledge in its prompt', 
   await page.click('#chat-close');
 });
 
+await step('with the provider failing, the chat answers offline from the approved knowledge', async () => {
+  const page = adminPage;
+  assert.equal(await ask('llm-fail'), 'failing');
+  try {
+    await page.click('#chat-toggle');
+    const input = page.locator('#chat-input');
+    await input.fill('And is August the time to sell textbooks?');
+    await input.press('Enter');
+    await page.waitForFunction(() => document.querySelectorAll('#chat-log .from-mentor:not([aria-busy])').length === 2);
+    const reply = page.locator('#chat-log .from-mentor').last();
+    assert.ok(await reply.locator('.badge.offline').isVisible(), 'marked offline');
+    const text = await reply.textContent();
+    assert.match(text, /Olyvia \(offline\):/);
+    assert.ok(text.includes(`Seasonality — if When: Buy textbooks ranked under 200,000 in December, when their prices are at the trough: ${EDITED_ADVICE}`), text);
+    assert.match(text, /The AI provider is not available right now/);
+    await reply.evaluate((item) => item.scrollIntoView({ block: 'start' }));
+    await page.screenshot({ path: join(SHOTS, 'chat-offline.png') });
+    await page.click('#chat-close');
+  } finally {
+    assert.equal(await ask('llm-ok'), 'answering');
+  }
+});
+
 await step(`dashboard first load: ≤ ${BUDGET.bytes / 1024} KB transferred and interactive ≤ ${BUDGET.interactiveMs} ms`, async () => {
   const fresh = await newContext();
   const signedIn = await signIn(fresh, USER);

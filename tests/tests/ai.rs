@@ -5,7 +5,8 @@ mod accounts_support;
 mod ai_support;
 
 use ai_support::{AiApp, good_deal, start};
-use integration_tests::RuntimeProcessBuilder;
+use accounts_support::Session;
+use integration_tests::{RuntimeProcess, RuntimeProcessBuilder};
 use integration_tests::mock_llm::{LlmFault, prompt_text};
 use serde_json::json;
 use std::time::Duration;
@@ -88,12 +89,18 @@ fn bad_requests_get_json_errors() {
     assert_eq!(app.llm.request_count(), 0);
 }
 
-#[test]
-fn offline_answers_when_no_provider_is_configured() {
+/// The app with no LLM provider configured, a signed-in user and the deal [`ASIN`].
+fn start_without_provider() -> (RuntimeProcess, Session) {
     let app = RuntimeProcessBuilder::new("spin.toml").start();
     accounts_support::add_user(&app, "user", "user");
     let user = accounts_support::login(&app, "user");
     accounts_support::insert_deals(&app, &[good_deal(ASIN)]);
+    (app, user)
+}
+
+#[test]
+fn offline_answers_when_no_provider_is_configured() {
+    let (app, user) = start_without_provider();
     let advice = user.get(&format!("/api/ava-advice/{ASIN}?mentor=joel")).json();
     assert_eq!(advice["source"], "offline", "{advice}");
     assert!(advice["advice"].as_str().unwrap().starts_with("<p><b>Joel: "), "{advice}");
@@ -103,6 +110,52 @@ fn offline_answers_when_no_provider_is_configured() {
     let health = app.client().get("/api/health").json();
     assert_eq!(health["ai"]["configured"], false, "{health}");
     assert_eq!(health["ai"]["offline_answers_today"], 2, "{health}");
+}
+
+#[test]
+fn offline_chat_quotes_the_knowledge_base_and_assesses_a_named_deal() {
+    let (app, user) = start_without_provider();
+    let db = app.database();
+    for (category, trigger, advice) in [
+        ("Seasonality", "A textbook is cheap in June", "Buy textbooks in June, sell them in August <script>alert(1)</script>"),
+        ("Risk", "Amazon is on the listing", "Skip unless the margin is huge"),
+    ] {
+        db.execute(
+            "INSERT INTO strategies (category, trigger_text, advice, confidence, date_added, content_key) \
+             VALUES (?1, ?2, ?3, 'High', date('now'), ?2 || ?3)",
+            (category, trigger, advice),
+        )
+        .unwrap();
+    }
+    db.execute("INSERT INTO mental_models (content, date_added, content_key) VALUES ('Textbook prices follow the semester', date('now'), 'm1')", [])
+        .unwrap();
+    let chat = |message: &str, mentor: &str| {
+        let reply = user.post_json("/api/mentor-chat", &json!({"message": message, "mentor": mentor}));
+        assert_eq!(reply.status, 200, "{}", reply.body);
+        let body = reply.json();
+        assert_eq!(body["source"], "offline", "{body}");
+        body["reply"].as_str().unwrap().to_string()
+    };
+
+    let textbooks = chat("<img src=x onerror=alert(2)> When should I buy TEXTBOOKS?", "joel");
+    assert!(textbooks.starts_with("<p><b>Joel (offline):</b>"), "{textbooks}");
+    assert!(textbooks.contains("<b>Seasonality</b> — if A textbook is cheap in June: Buy textbooks in June, sell them in August &lt;script&gt;"), "{textbooks}");
+    assert!(textbooks.contains("<i>Mental model:</i> Textbook prices follow the semester"), "{textbooks}");
+    assert!(!textbooks.contains("Skip unless"), "only what shares words with the message: {textbooks}");
+    assert!(!textbooks.contains("<script") && !textbooks.contains("<img"), "{textbooks}");
+
+    // The deal named by its ASIN gets the same rule-based assessment as the offline advice.
+    let named = chat(&format!("What do you think of {}?", ASIN.to_lowercase()), "olyvia");
+    assert!(named.contains(&format!("<i>Calculus Textbook {ASIN}</i> ({ASIN}):</p><p><b>Olyvia: ")), "{named}");
+    let advice = user.get(&format!("/api/ava-advice/{ASIN}?mentor=olyvia")).json();
+    let assessment = advice["advice"].as_str().unwrap().split("<p><i>Offline assessment").next().unwrap();
+    assert!(named.contains(assessment), "{assessment} in {named}");
+
+    let nothing = chat("Hello there, what about 0000000000?", "errol");
+    assert!(nothing.contains("No knowledge entry matches. No known ASIN in the message."), "{nothing}");
+    for reply in [&textbooks, &named, &nothing] {
+        assert!(reply.contains("The AI provider is not available right now (no LLM provider is configured"), "{reply}");
+    }
 }
 
 #[test]

@@ -3,12 +3,15 @@
 //!
 //! Unlike the original's single-turn chat, each conversation's recent turns (within a token
 //! budget) go back to the model, so follow-up questions work. Conversations belong to one user;
-//! another user's id is answered as unknown. Without a provider the reply says the mentor is
-//! offline (`"source": "offline"`) and the question is still kept in the history.
+//! another user's id is answered as unknown. Without a provider (not configured, failing, or
+//! over budget) the persona answers from rules (`"source": "offline"`, see
+//! `mentors::offline::chat_html`): the approved knowledge that shares words with the message and
+//! the offline assessment of a stored deal the message names by ASIN. The question is still kept
+//! in the history.
 
 use llm_client::{ChatRequest, Config, Feature, LlmClient, cache, ledger, sanitize};
 use mentors::persona::Persona;
-use mentors::{history, knowledge, offline, prompt};
+use mentors::{deal, history, knowledge, offline, prompt};
 use serde::{Deserialize, Serialize};
 use spin_sdk::http::{Method, Request, Response};
 use spin_sdk::http_component;
@@ -75,7 +78,8 @@ async fn answer(request: Request) -> Result<Response, Response> {
         }
         Err(error) => {
             ledger::record_offline_answer(&db, Feature::Chat);
-            (offline::chat_html(persona, &error.to_string()), "offline")
+            let deal = deal::load_mentioned(&db, &message, &user.settings).map_err(storage)?;
+            (offline::chat_html(persona, &message, &knowledge, deal.as_ref(), &error.to_string()), "offline")
         }
     };
     Ok(http_kit::json(200, &ChatReply { reply, conversation_id, mentor: persona.key(), source }))

@@ -48,6 +48,36 @@ pub fn is_asin(asin: &str) -> bool {
     asin.len() == 10 && asin.bytes().all(|b| b.is_ascii_alphanumeric())
 }
 
+/// Most ASIN-looking words of a message looked up in the deals (bounds the queries one chat
+/// message can cause).
+const MAX_MENTIONED: usize = 5;
+
+/// The ASIN-looking words of `text`, upper-cased, in order, without repeats: ISBN-10s (nine
+/// digits and a check digit or X, which is what a book's ASIN is) and Amazon ASINs (`B0…`).
+/// Other ten-letter words ("profitable") are not taken for ASINs.
+pub fn asins_in(text: &str) -> Vec<String> {
+    let mut found: Vec<String> = Vec::new();
+    for word in text.split(|c: char| !c.is_ascii_alphanumeric()).filter(|word| word.len() == 10) {
+        let word = word.to_ascii_uppercase();
+        let (body, check) = word.split_at(9);
+        let isbn10 = body.bytes().all(|b| b.is_ascii_digit()) && (check == "X" || check.bytes().all(|b| b.is_ascii_digit()));
+        if (isbn10 || word.starts_with("B0")) && !found.contains(&word) {
+            found.push(word);
+        }
+    }
+    found
+}
+
+/// The first stored deal `text` names by ASIN, with `settings` applied.
+pub fn load_mentioned(db: &Connection, text: &str, settings: &BusinessSettings) -> Result<Option<DealFacts>, String> {
+    for asin in asins_in(text).into_iter().take(MAX_MENTIONED) {
+        if let Some(deal) = load(db, &asin, settings)? {
+            return Ok(Some(deal));
+        }
+    }
+    Ok(None)
+}
+
 /// The deal for `asin` with `settings` applied, or `None` when there is no such deal.
 pub fn load(db: &Connection, asin: &str, settings: &BusinessSettings) -> Result<Option<DealFacts>, String> {
     let result = db
@@ -170,5 +200,14 @@ mod tests {
         assert!(!is_asin("085648583"));
         assert!(!is_asin("0856485837;"));
         assert!(!is_asin("../../etc/"));
+    }
+
+    #[test]
+    fn asins_are_found_in_text() {
+        assert_eq!(
+            asins_in("Is 0856485837 better than b00abcdefg, or 080442957X? (0856485837 again)"),
+            ["0856485837", "B00ABCDEFG", "080442957X"]
+        );
+        assert!(asins_in("profitable textbooks, ISBN 9780134093413, rank 1234567890X").is_empty());
     }
 }

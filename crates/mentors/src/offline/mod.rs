@@ -7,9 +7,20 @@
 //! threshold, rank worse than the limit) and **Consider carefully** otherwise (velocity or trust
 //! below the threshold, Amazon on the listing, unknown figures). For seasonal titles the rank
 //! limit is doubled (DOMAIN §6.2 correction 2: off-season ranks understate in-season demand).
+//!
+//! The offline [`chat_html`] reply reuses that assessment for a deal the message names, and
+//! quotes the approved knowledge that shares words with the message ([`relevance`]). The
+//! persona's wording comes from one table ([`voice`]).
+
+mod chat;
+pub mod relevance;
+mod voice;
+
+pub use chat::chat_html;
 
 use crate::deal::{DealFacts, dollars, number, percent};
 use crate::persona::{Persona, Thresholds};
+use voice::voice;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Verdict {
@@ -87,21 +98,10 @@ pub fn verdict(persona: Persona, deal: &DealFacts) -> Verdict {
     }
 }
 
-/// The persona-flavoured opening line of an offline verdict.
-fn opening(persona: Persona, verdict: Verdict) -> &'static str {
-    match (persona, verdict) {
-        (Persona::Olyvia, Verdict::Buy) => "The numbers clear my bar; the capital is well placed.",
-        (Persona::Olyvia, _) => "I would not commit capital on these figures yet.",
-        (Persona::Joel, Verdict::Buy) => "This one moves, grab it!",
-        (Persona::Joel, _) => "Too slow or too thin for a quick flip!",
-        (Persona::Evelyn, _) => "Let us read the figures one by one and see what they teach us.",
-        (Persona::Errol, _) => "Checks against thresholds:",
-    }
-}
-
-/// The offline advice as whitelisted HTML.
-pub fn advice_html(persona: Persona, deal: &DealFacts) -> String {
+/// The verdict with the persona's opening and every check, as whitelisted HTML.
+fn assessment_html(persona: Persona, deal: &DealFacts) -> String {
     let verdict = verdict(persona, deal);
+    let opening = if verdict == Verdict::Buy { voice(persona).buy } else { voice(persona).hold };
     let items: String = checks(deal, &persona.thresholds())
         .iter()
         .map(|check| {
@@ -113,25 +113,19 @@ pub fn advice_html(persona: Persona, deal: &DealFacts) -> String {
             format!("<li>{} — {mark}</li>", escape(&check.line))
         })
         .collect();
+    format!("<p><b>{name}: {label}.</b> {opening}</p><ul>{items}</ul>", name = persona.name(), label = verdict.label())
+}
+
+/// The offline advice as whitelisted HTML.
+pub fn advice_html(persona: Persona, deal: &DealFacts) -> String {
     format!(
-        "<p><b>{name}: {label}.</b> {opening}</p><ul>{items}</ul><p><i>Offline assessment from {name}'s thresholds; \
-         the live mentor is not available right now.</i></p>",
+        "{assessment}<p><i>Offline assessment from {name}'s thresholds; the live mentor is not available right now.</i></p>",
+        assessment = assessment_html(persona, deal),
         name = persona.name(),
-        label = verdict.label(),
-        opening = opening(persona, verdict),
     )
 }
 
-/// The offline chat reply: what the mentor can still say without a provider.
-pub fn chat_html(persona: Persona, reason: &str) -> String {
-    format!(
-        "<p><b>{name} is offline right now</b> ({reason}). Open a deal to get {name}'s rule-based assessment, \
-         or ask again later.</p>",
-        name = persona.name(),
-        reason = escape(reason),
-    )
-}
-
+/// `text` made safe inside HTML elements.
 fn escape(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
 }
@@ -140,7 +134,7 @@ fn escape(text: &str) -> String {
 mod tests {
     use super::*;
 
-    fn deal(margin: f64, roi: f64, profit: i64, rank: i64) -> DealFacts {
+    pub(super) fn deal(margin: f64, roi: f64, profit: i64, rank: i64) -> DealFacts {
         DealFacts {
             asin: "0856485837".into(),
             title: Some("Book".into()),
@@ -194,5 +188,12 @@ mod tests {
         let html = advice_html(Persona::Evelyn, &deal(40.0, 80.0, 3000, 50_000));
         assert!(html.starts_with("<p><b>Evelyn: Buy.</b>"));
         assert!(html.contains("Margin 40.0 % (wants ≥ 25 %) — ok"));
+        assert!(html.ends_with("the live mentor is not available right now.</i></p>"));
+    }
+
+    #[test]
+    fn the_opening_follows_the_verdict() {
+        assert!(advice_html(Persona::Joel, &deal(40.0, 80.0, 3000, 50_000)).contains("Joel: Buy.</b> This one moves, grab it!"));
+        assert!(advice_html(Persona::Joel, &deal(40.0, 80.0, 3000, 600_000)).contains("Joel: Pass.</b> Too slow or too thin"));
     }
 }
