@@ -6,6 +6,7 @@ mod client;
 pub mod mock_keepa;
 pub mod mock_llm;
 mod mock_server;
+pub mod month;
 mod runtime_process;
 
 pub use client::{HttpClient, Reply};

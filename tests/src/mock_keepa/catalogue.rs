@@ -51,11 +51,12 @@ impl Kind {
     }
 }
 
-/// SplitMix64: a tiny deterministic generator.
-struct Rng(u64);
+/// SplitMix64: a tiny deterministic generator (also drives `crate::month`'s traffic).
+pub struct Rng(pub u64);
 
 impl Rng {
-    fn next(&mut self) -> u64 {
+    #[allow(clippy::should_implement_trait)] // an endless generator, not an iterator
+    pub fn next(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -64,11 +65,11 @@ impl Rng {
     }
 
     /// Uniform in `low..high`.
-    fn between(&mut self, low: i64, high: i64) -> i64 {
+    pub fn between(&mut self, low: i64, high: i64) -> i64 {
         low + (self.next() % (high - low).max(1) as u64) as i64
     }
 
-    fn chance(&mut self, percent: i64) -> bool {
+    pub fn chance(&mut self, percent: i64) -> bool {
         self.between(0, 100) < percent
     }
 }
