@@ -32,6 +32,18 @@ fn seed(db: &Connection, kv: &Connection) {
         )
         .unwrap();
     }
+    // Bob's two oldest messages are past the 90-day retention; the recent one stays.
+    db.execute("INSERT INTO users (id, username, password_hash, role, created_at) VALUES (2, 'bob', 'x', 'user', ?1)", [now])
+        .unwrap();
+    db.execute("INSERT INTO chat_conversations (id, user_id, mentor, created_at, updated_at) VALUES (2, 2, 'joel', ?1, ?1)", [now])
+        .unwrap();
+    for (content, age_days) in [("bob ancient", 120), ("bob old", 91), ("bob recent", 89)] {
+        db.execute(
+            "INSERT INTO chat_messages (conversation_id, role, content, created_at) VALUES (2, 'user', ?1, ?2)",
+            params![content, now - age_days * DAY],
+        )
+        .unwrap();
+    }
     let jobs = [
         ("old done", "done", now - 40 * DAY),
         ("old approved", "approved", now - 40 * DAY),
@@ -89,10 +101,11 @@ fn maintenance_prunes_each_kind_of_data_to_its_bound() {
     assert!(recorded, "maintenance did not run:\n{}", app.log());
 
     assert_eq!(strings(&db, "SELECT token_hash FROM sessions"), vec!["fresh"]);
-    let kept: Vec<String> = strings(&db, "SELECT content FROM chat_messages ORDER BY id");
+    let kept: Vec<String> = strings(&db, "SELECT content FROM chat_messages WHERE conversation_id = 1 ORDER BY id");
     assert_eq!(kept.len(), 500);
     assert_eq!(kept.first().unwrap(), "message 100");
     assert_eq!(kept.last().unwrap(), "message 599");
+    assert_eq!(strings(&db, "SELECT content FROM chat_messages WHERE conversation_id = 2"), vec!["bob recent"]);
     // The jobs worker may have picked up the pending one meanwhile; either way it is not pruned.
     assert_eq!(strings(&db, "SELECT input FROM learn_jobs ORDER BY input"), vec!["old pending", "recent done"]);
     assert_eq!(strings(&db, "SELECT day FROM ai_user_usage"), vec!["2099-01-01"]);
@@ -103,7 +116,7 @@ fn maintenance_prunes_each_kind_of_data_to_its_bound() {
     let summary: String = db.query_row("SELECT value FROM system_state WHERE key = 'maintenance'", [], |row| row.get(0)).unwrap();
     let summary: serde_json::Value = serde_json::from_str(&summary).unwrap();
     assert_eq!(summary["sessions"], 2);
-    assert_eq!(summary["chat_messages"], 100);
+    assert_eq!(summary["chat_messages"], 102);
     assert_eq!(summary["learn_jobs"], 2);
     assert_eq!(summary["cache_entries"], 1);
 }

@@ -38,7 +38,7 @@ fn run(now: i64) -> Result<(), String> {
     let outcome = Outcome {
         ran_at: now,
         sessions: prune::expired_sessions(&db, now)?,
-        chat_messages: prune::chat_history(&db)?,
+        chat_messages: prune::chat_history(&db, now)?,
         learn_jobs: prune::finished_learn_jobs(&db, now)?,
         ai_user_usage_days: prune::old_ai_user_usage(&db, now)?,
         cache_entries: kv_ttl::sweep(&store, now).map_err(|e| format!("sweeping the cache: {e}"))?,

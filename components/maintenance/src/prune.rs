@@ -4,6 +4,9 @@ use spin_sdk::sqlite::{Connection, Value};
 
 /// Chat messages kept per user (newest first); older ones no longer fit any prompt anyway.
 pub const CHAT_MESSAGES_PER_USER: i64 = 500;
+/// Chat messages older than this go whatever the count: without it the history of 30,000
+/// subscribers grew towards 8 GB before the per-user cap bit (CAPACITY.md, "Data growth").
+pub const CHAT_RETENTION_SECS: i64 = 90 * 24 * 3600;
 /// Finished learn jobs (done, failed, approved) are kept this long for the admin to look back.
 pub const LEARN_JOB_RETENTION_SECS: i64 = 30 * 24 * 3600;
 /// Per-user daily AI call counts only matter for today's cap; keep a quarter for support questions.
@@ -29,16 +32,17 @@ pub fn expired_sessions(db: &Connection, now: i64) -> Result<usize, String> {
     )
 }
 
-/// All but each user's newest messages, then conversations left empty.
-pub fn chat_history(db: &Connection) -> Result<usize, String> {
+/// All but each user's newest messages, and every message past the retention, then
+/// conversations left empty.
+pub fn chat_history(db: &Connection, now: i64) -> Result<usize, String> {
     let deleted = delete(
         db,
-        "DELETE FROM chat_messages WHERE id IN (
+        "DELETE FROM chat_messages WHERE created_at < ?2 OR id IN (
              SELECT id FROM (
                  SELECT m.id, ROW_NUMBER() OVER (PARTITION BY c.user_id ORDER BY m.id DESC) AS newest
                  FROM chat_messages m JOIN chat_conversations c ON c.id = m.conversation_id)
              WHERE newest > ?1)",
-        &[Value::Integer(CHAT_MESSAGES_PER_USER)],
+        &[Value::Integer(CHAT_MESSAGES_PER_USER), Value::Integer(now - CHAT_RETENTION_SECS)],
     )?;
     delete(
         db,
