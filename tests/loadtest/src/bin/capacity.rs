@@ -87,9 +87,16 @@ async fn main() -> anyhow::Result<()> {
     let results = sampler.await?;
     let peak_rss_mb = proc_status_mb(cli.runtime_pid, "VmHWM:");
     let report = render(&cli, &results, peak_rss_mb);
-    std::fs::write(&cli.out, &report)?;
+    let kept = std::fs::read_to_string(&cli.out).map(|old| measured_elsewhere(&old).to_string()).unwrap_or_default();
+    std::fs::write(&cli.out, format!("{report}{kept}"))?;
     println!("{report}");
     Ok(())
+}
+
+/// The part of an earlier report that another tool measured — `scripts/simulate-month`'s
+/// "Data growth" section to the end — which a new capacity run keeps.
+fn measured_elsewhere(report: &str) -> &str {
+    report.find("\n## Data growth").map_or("", |at| &report[at..])
 }
 
 /// Goose's test plan ("users,time;…") and each hold window as (users, start, end) from the start.
@@ -205,4 +212,16 @@ fn render(cli: &Cli, results: &[StepResult], peak_rss_mb: u64) -> String {
         let _ = writeln!(text, "| {name} | {cores} | {ram} | {concurrent} | {subscribers} | {price} | {per_subscriber:.4} |");
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::measured_elsewhere;
+
+    #[test]
+    fn a_new_report_keeps_the_data_growth_section_only() {
+        let old = "# Capacity\n\n| users |\n\n## Notes\n\nold notes\n\n## Data growth\n\n2 GB\n";
+        assert_eq!(measured_elsewhere(old), "\n## Data growth\n\n2 GB\n");
+        assert_eq!(measured_elsewhere("# Capacity\n"), "");
+    }
 }
