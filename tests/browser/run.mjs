@@ -198,6 +198,7 @@ await step('the deal overlay shows the history chart, explained numbers and the 
   assert.match(await overlay.locator('#overlay-chart svg[role=img]').textContent(), /List at \$180\.50/);
   assert.equal(await overlay.locator('#overlay-amazon').getAttribute('href'), `https://www.amazon.com/dp/${ASIN}`);
   assert.ok(await overlay.locator('.figure').count() >= 15);
+  assert.match(await overlay.locator('.figure', { hasText: /^Seasonality/ }).textContent(), /Classified from title, category and publisher keywords\./, 'the overlay says which path produced a figure');
   profitBefore = await overlayProfit(dashboard);
   assert.equal(profitBefore, 115.63, "DOMAIN §4.11 second example at default settings");
   // The mock LLM signs its answers "<b>NAME</b> (mock, …)".
