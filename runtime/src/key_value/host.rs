@@ -3,6 +3,7 @@
 use super::Store;
 use crate::bindings::spin::fermyon::spin::key_value::{self, Error};
 use crate::engine::InstanceState;
+use crate::sqlite::ConnectionPool;
 use anyhow::Result;
 use rusqlite::OptionalExtension;
 use std::sync::Arc;
@@ -11,17 +12,28 @@ use wasmtime::component::Resource;
 impl key_value::Host for InstanceState {}
 
 impl InstanceState {
+    /// The store's pool and label, and a connection from the pool.
+    fn checkout(
+        &mut self,
+        store: &Resource<Store>,
+    ) -> Result<Result<(Arc<ConnectionPool>, String, rusqlite::Connection), Error>> {
+        let entry = self.table().get(store)?;
+        let (pool, label) = (Arc::clone(&entry.pool), entry.label.clone());
+        Ok(match pool.take() {
+            Ok(connection) => Ok((pool, label, connection)),
+            Err(error) => Err(Error::Other(error.to_string())),
+        })
+    }
+
     /// Runs one read against the store's file right here: WAL readers never wait for a lock.
     fn read_store<T>(
         &mut self,
         store: &Resource<Store>,
         operation: impl FnOnce(&rusqlite::Connection, &str) -> rusqlite::Result<T>,
     ) -> Result<Result<T, Error>> {
-        let entry = self.table().get(store)?;
-        let (pool, label) = (Arc::clone(&entry.pool), entry.label.clone());
-        let connection = match pool.take() {
-            Ok(connection) => connection,
-            Err(error) => return Ok(Err(Error::Other(error.to_string()))),
+        let (pool, label, connection) = match self.checkout(store)? {
+            Ok(checked_out) => checked_out,
+            Err(error) => return Ok(Err(error)),
         };
         let result = operation(&connection, &label);
         pool.give_back(connection);
@@ -34,11 +46,9 @@ impl InstanceState {
         store: &Resource<Store>,
         operation: impl Fn(&rusqlite::Connection, &str) -> rusqlite::Result<T> + Send + 'static,
     ) -> Result<Result<T, Error>> {
-        let entry = self.table().get(store)?;
-        let (pool, label) = (Arc::clone(&entry.pool), entry.label.clone());
-        let connection = match pool.take() {
-            Ok(connection) => connection,
-            Err(error) => return Ok(Err(Error::Other(error.to_string()))),
+        let (pool, label, connection) = match self.checkout(store)? {
+            Ok(checked_out) => checked_out,
+            Err(error) => return Ok(Err(error)),
         };
         let (connection, result) = pool.write(connection, move |connection| operation(connection, &label)).await;
         pool.give_back(connection);

@@ -3,8 +3,8 @@
 //! Stored exactly as Spin's default `spin` store type does: a table
 //! `spin_key_value(store, key, value)` in `.spin/sqlite_key_value.db` (or the file a
 //! runtime-config.toml names), so the state directory can move between this runtime and real Spin.
-//! Each operation is a single statement, so operations share a small connection pool; reads run on
-//! the calling task, writes on the blocking pool (see the SQLite module for why).
+//! Each operation is a single statement, so operations share a small connection pool and run on
+//! the calling task; a write that finds SQLite's lock taken queues as the SQLite pool describes.
 
 mod host;
 

@@ -62,15 +62,10 @@ impl ConnectionPool {
 
     /// An idle connection, or a newly opened one (creating the file if needed).
     pub fn take(&self) -> rusqlite::Result<rusqlite::Connection> {
-        match self.take_idle() {
-            Some(connection) => Ok(connection),
-            None => self.open(),
+        if let Some(connection) = self.idle.lock().expect("pool lock").pop() {
+            return Ok(connection);
         }
-    }
-
-    /// An idle connection, if there is one (never blocks on I/O).
-    fn take_idle(&self) -> Option<rusqlite::Connection> {
-        self.idle.lock().expect("pool lock").pop()
+        self.open()
     }
 
     /// Returns a connection; one left inside a transaction is rolled back, a broken one dropped.
