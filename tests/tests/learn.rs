@@ -1,13 +1,15 @@
 //! Guided learning through the runtime: admin-only access decided before the body, jobs worked
-//! off by the cron component against the mock LLM, pages served by a local test server, SSRF
-//! refusals (with and without the host's `block_networks`), and dedupe on approval.
+//! off by the cron component against the mock LLM, pages served by a local test server, YouTube
+//! transcripts from a mock YouTube speaking YouTube's formats, SSRF refusals (with and without the
+//! host's `block_networks`), and dedupe on approval.
 
 mod accounts_support;
 mod ai_support;
 
 use ai_support::{AiApp, good_deal, start, start_with};
 use integration_tests::{MockReply, MockServer, SeenRequest};
-use serde_json::json;
+use serde_json::{Value, json};
+use std::sync::{Arc, Mutex, OnceLock};
 
 const LESSON: &str = "Buy textbooks ranked under 200000 in June. Sell them in August for 3 times the June price. \
     Patience is what separates a seasonal seller from a gambler. Cash tied up in slow books cannot buy the next deal.";
@@ -156,4 +158,164 @@ fn private_addresses_are_refused_in_every_notation_and_by_block_networks() {
     assert_eq!(blocked["status"], "failed", "{blocked}");
     assert!(blocked["error"].as_str().unwrap().contains("blocked"), "{blocked}");
     assert_eq!(site.request_count(), 0, "nothing reached the private page");
+}
+
+const API_KEY: &str = "AIzaSy-test_key";
+/// Videos the mock YouTube knows: captions in German, auto-generated English and English; none;
+/// German only; not playable.
+const LESSON_VIDEO: &str = "L3ss0nV1d-_";
+const SILENT_VIDEO: &str = "N0Capti0ns1";
+const GERMAN_VIDEO: &str = "Deut5chOnly";
+const PRIVATE_VIDEO: &str = "Pr1vateVid0";
+
+/// The manual English track, as timedtext XML whose text is HTML-escaped inside the XML.
+const TRANSCRIPT: &str = r##"<?xml version="1.0" encoding="utf-8" ?><transcript>
+<text start="0.0" dur="2.5">Buy textbooks ranked under 200000 in June.</text>
+<text start="2.5" dur="3.1">Sell them in August for 3 times the June price.</text>
+<text start="5.6" dur="2.9">Patience is what separates a seasonal seller from a gambler &amp;amp; it&amp;#39;s free.</text>
+<text start="8.5" dur="3.0">&lt;font color="#CCCCCC"&gt;Cash tied up in slow books&lt;/font&gt; cannot buy the next deal.</text>
+</transcript>"##;
+const TRANSCRIPT_TEXT: &str = "Buy textbooks ranked under 200000 in June.\nSell them in August for 3 times the June price.\n\
+    Patience is what separates a seasonal seller from a gambler & it's free.\nCash tied up in slow books cannot buy the next deal.";
+
+/// A mock YouTube on 127.0.0.1 (watch page, InnerTube player, timedtext) and what it was asked.
+struct MockYouTube {
+    server: MockServer,
+    seen: Arc<Mutex<Vec<SeenRequest>>>,
+}
+
+impl MockYouTube {
+    fn start() -> Self {
+        let port = Arc::new(OnceLock::<u16>::new());
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let (port_of_mock, log) = (port.clone(), seen.clone());
+        let server = MockServer::start(move |request: &SeenRequest| {
+            log.lock().unwrap().push(request.clone());
+            youtube_reply(request, &format!("http://localhost:{}", port_of_mock.get().expect("port set")))
+        });
+        port.set(server.address.port()).unwrap();
+        MockYouTube { server, seen }
+    }
+
+    /// For `youtube_base_url`; a name, as the guard refuses loopback literals.
+    fn origin(&self) -> String {
+        localhost_url(&self.server, "")
+    }
+
+    fn seen(&self) -> Vec<SeenRequest> {
+        self.seen.lock().unwrap().clone()
+    }
+}
+
+fn youtube_reply(request: &SeenRequest, origin: &str) -> MockReply {
+    let (path, query) = request.path_and_query.split_once('?').unwrap_or((request.path_and_query.as_str(), ""));
+    match (request.method.as_str(), path) {
+        ("GET", "/watch") => MockReply::raw(
+            200,
+            "text/html; charset=utf-8",
+            format!(
+                "<html><head><script>ytcfg.set({{\"INNERTUBE_API_KEY\":\"{API_KEY}\",\"INNERTUBE_CLIENT_VERSION\":\"2.20250101\"}});\
+                 </script></head><body>YOUTUBE PAGE CHROME</body></html>"
+            )
+            .into_bytes(),
+        ),
+        ("POST", "/youtubei/v1/player") if query == format!("key={API_KEY}") => {
+            let body: Value = serde_json::from_slice(&request.body).unwrap_or_default();
+            MockReply::json(200, &player_answer(body["videoId"].as_str().unwrap_or_default(), origin))
+        }
+        ("GET", "/api/timedtext") if query == format!("v={LESSON_VIDEO}&lang=en&sig=abc") => {
+            MockReply::raw(200, "text/xml; charset=UTF-8", TRANSCRIPT.as_bytes().to_vec())
+        }
+        ("GET", "/api/timedtext") => MockReply::raw(
+            200,
+            "text/xml; charset=UTF-8",
+            b"<transcript><text start=\"0\" dur=\"1\">WRONG TRACK 1</text></transcript>".to_vec(),
+        ),
+        _ => MockReply::raw(404, "text/plain", b"not found".to_vec()),
+    }
+}
+
+/// The player endpoint's answer for `video`, caption URLs pointing back at the mock.
+fn player_answer(video: &str, origin: &str) -> Value {
+    let track = |language: &str, extra: &str, name: Value| {
+        json!({"baseUrl": format!("{origin}/api/timedtext?v={video}&lang={language}{extra}"), "languageCode": language, "name": name})
+    };
+    let german = track("de", "", json!({"runs": [{"text": "Deutsch"}]}));
+    let playing = json!({"status": "OK", "playableInEmbed": true});
+    match video {
+        LESSON_VIDEO => {
+            let mut generated = track("en", "&kind=asr", json!({"simpleText": "English (auto-generated)"}));
+            generated["kind"] = json!("asr");
+            let manual = track("en", "&fmt=srv3&sig=abc", json!({"runs": [{"text": "English"}]}));
+            json!({"playabilityStatus": playing, "captions": captions(vec![german, generated, manual])})
+        }
+        SILENT_VIDEO => json!({"playabilityStatus": playing, "videoDetails": {"videoId": video}}),
+        GERMAN_VIDEO => json!({"playabilityStatus": playing, "captions": captions(vec![german])}),
+        PRIVATE_VIDEO => json!({"playabilityStatus": {"status": "LOGIN_REQUIRED", "reason": "Sign in to confirm your age"}}),
+        _ => json!({"playabilityStatus": {"status": "ERROR", "reason": "This video is unavailable"}}),
+    }
+}
+
+fn captions(tracks: Vec<Value>) -> Value {
+    json!({"playerCaptionsTracklistRenderer": {"captionTracks": tracks}})
+}
+
+#[test]
+fn a_youtube_video_is_learned_from_its_manual_english_transcript() {
+    let youtube = MockYouTube::start();
+    let app = start(&[("youtube_base_url", &youtube.origin())]);
+    let watch = app.wait_for_job(app.learn(&json!({"url": format!("https://www.youtube.com/watch?v={LESSON_VIDEO}&t=42s")})));
+    assert_eq!(watch["status"], "done", "{watch}");
+    assert_eq!(watch["source_text"], TRANSCRIPT_TEXT, "{watch}");
+    assert_eq!(watch["strategies"].as_array().unwrap().len(), 2, "{watch}");
+    assert_eq!(watch["strategies"][0]["advice"], "Buy textbooks ranked under 200000 in June", "{watch}");
+    assert_eq!(watch["mental_models"].as_array().unwrap().len(), 2, "{watch}");
+    let note = format!("learned from the manually created English captions (en) of YouTube video {LESSON_VIDEO}");
+    assert_eq!(watch["notes"], json!([note]), "{watch}");
+
+    let seen = youtube.seen();
+    let paths: Vec<(&str, &str)> = seen.iter().map(|r| (r.method.as_str(), r.path_and_query.as_str())).collect();
+    assert_eq!(
+        paths,
+        [
+            ("GET", format!("/watch?v={LESSON_VIDEO}").as_str()),
+            ("POST", format!("/youtubei/v1/player?key={API_KEY}").as_str()),
+            ("GET", format!("/api/timedtext?v={LESSON_VIDEO}&lang=en&sig=abc").as_str()),
+        ],
+        "the manual English track, without fmt=srv3; not the German or auto-generated one"
+    );
+    let player: Value = serde_json::from_slice(&seen[1].body).unwrap();
+    assert_eq!(player, json!({"context": {"client": {"clientName": "ANDROID", "clientVersion": "20.10.38"}}, "videoId": LESSON_VIDEO}));
+
+    let short = app.wait_for_job(app.learn(&json!({"url": format!("https://youtu.be/{LESSON_VIDEO}?si=shared")})));
+    assert_eq!(short["status"], "done", "{short}");
+    assert_eq!(short["source_text"], TRANSCRIPT_TEXT, "{short}");
+    assert_eq!(youtube.seen().len(), 6, "the short link fetched the same three");
+}
+
+#[test]
+fn youtube_videos_without_a_usable_transcript_fail_with_the_reason() {
+    let youtube = MockYouTube::start();
+    let app = start(&[("youtube_base_url", &youtube.origin())]);
+    for (url, expected) in [
+        (format!("https://www.youtube.com/shorts/{SILENT_VIDEO}"), "this video has no captions".to_string()),
+        (format!("https://m.youtube.com/watch?v={GERMAN_VIDEO}"), "this video has no English captions (captions in: de)".into()),
+        (
+            format!("https://www.youtube-nocookie.com/embed/{PRIVATE_VIDEO}"),
+            "YouTube will not play this video (LOGIN_REQUIRED): Sign in to confirm your age".into(),
+        ),
+        ("https://youtu.be/Unkn0wnVid0".into(), "YouTube will not play this video (ERROR): This video is unavailable".into()),
+    ] {
+        let job = app.wait_for_job(app.learn(&json!({"url": url})));
+        assert_eq!(job["status"], "failed", "{url}: {job}");
+        let error = job["error"].as_str().unwrap();
+        assert!(error.starts_with("could not learn from YouTube video ") && error.ends_with(&expected), "{url}: {error}");
+    }
+    assert!(youtube.seen().iter().all(|r| !r.path_and_query.starts_with("/api/timedtext")), "no transcript was fetched");
+
+    for url in ["https://www.youtube.com/watch?v=tooshort", "https://youtu.be/"] {
+        let reply = app.admin.post_json("/learn", &json!({"url": url}));
+        assert_eq!(reply.status, 400, "{url}: {}", reply.body);
+        assert!(reply.body.contains("YouTube"), "{url}: {}", reply.body);
+    }
 }

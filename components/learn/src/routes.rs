@@ -2,7 +2,7 @@
 
 use learning::extract::{self, Extraction};
 use learning::jobs::{self, Input};
-use learning::url_guard;
+use learning::{url_guard, youtube};
 use llm_client::cache::now;
 use mentors::knowledge::{self, Saved};
 use serde::{Deserialize, Serialize};
@@ -47,9 +47,12 @@ fn parse_input(request: &Request) -> Result<Input, Response> {
         (json.text, json.url)
     };
     match (text, url) {
-        (_, Some(url)) => url_guard::check(&url)
-            .map(|url| Input::Url(url.to_string()))
-            .map_err(|refusal| http_kit::error(400, format!("this URL cannot be learned from: {refusal}"))),
+        (_, Some(url)) => {
+            let cannot = |reason: String| http_kit::error(400, format!("this URL cannot be learned from: {reason}"));
+            let url = url_guard::check(&url).map_err(|refusal| cannot(refusal.0))?;
+            youtube::video_id(url.as_str()).map_err(cannot)?;
+            Ok(Input::Url(url.to_string()))
+        }
         (Some(text), None) if text.trim().is_empty() => Err(http_kit::error(400, "the text to learn from is empty")),
         (Some(text), None) if text.chars().count() > MAX_TEXT_CHARS => {
             Err(http_kit::error(400, format!("the text is too long; the limit is {MAX_TEXT_CHARS} characters")))

@@ -7,7 +7,8 @@ use mentors::knowledge::Strategy;
 use serde::Serialize;
 use spin_sdk::sqlite::{Connection, Value};
 
-/// How long a claimed job stays with its run (fetch 20 s + extractions 30 s, with room).
+/// How long a claimed job stays with its run (a page 20 s, or a YouTube transcript's three
+/// fetches 60 s, + extractions 30 s, with room).
 pub const LEASE_SECS: i64 = 180;
 /// Runs a job gets before it is marked failed.
 pub const MAX_ATTEMPTS: i64 = 3;
