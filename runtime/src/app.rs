@@ -5,6 +5,7 @@
 use crate::engine::{self, ComponentContext, PoolSizes, Services};
 use crate::key_value::KeyValueStores;
 use crate::manifest::{Manifest, RouteDecl};
+use crate::outbound_http::client::OutboundClient;
 use crate::outbound_http::{BlockedNetworks, OutboundPolicy};
 use crate::routes::Router;
 use crate::runtime_config::RuntimeConfig;
@@ -68,7 +69,7 @@ impl App {
         let services = Services {
             databases: Arc::new(Databases::new(config.sqlite_databases.clone())),
             key_value: Arc::new(key_value),
-            blocked_networks: Arc::new(BlockedNetworks::parse(&config.block_networks)?),
+            outbound_client: Arc::new(OutboundClient::new(Arc::new(BlockedNetworks::parse(&config.block_networks)?))?),
             self_authority: options.self_authority.clone(),
         };
         let engine = engine::build_engine(options.pool_sizes)?;

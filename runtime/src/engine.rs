@@ -7,7 +7,8 @@
 
 use crate::key_value::{KeyValueAccess, KeyValueStores};
 use crate::manifest::{Component as ComponentDecl, FileMount, Manifest};
-use crate::outbound_http::{BlockedNetworks, OutboundHooks, OutboundPolicy};
+use crate::outbound_http::client::OutboundClient;
+use crate::outbound_http::{OutboundHooks, OutboundPolicy};
 use crate::sqlite::{Databases, SqliteAccess};
 use crate::variables::{ComponentVariables, VariableAccess};
 use anyhow::{Context, Result};
@@ -114,7 +115,8 @@ fn cache_key(engine: &Engine, wasm: &[u8]) -> String {
 pub struct Services {
     pub databases: Arc<Databases>,
     pub key_value: Arc<KeyValueStores>,
-    pub blocked_networks: Arc<BlockedNetworks>,
+    /// Outbound HTTP with pooled connections, enforcing `block_networks`.
+    pub outbound_client: Arc<OutboundClient>,
     /// The app's own address, for `self` in `allowed_outbound_hosts`.
     pub self_authority: String,
 }
@@ -192,7 +194,7 @@ impl InstanceState {
             table: ResourceTable::new(),
             outbound: OutboundHooks::new(
                 component.outbound.clone(),
-                services.blocked_networks.clone(),
+                services.outbound_client.clone(),
                 services.self_authority.clone(),
             ),
             sqlite: SqliteAccess::new(services.databases.clone(), component.sqlite_databases.clone()),

@@ -60,6 +60,7 @@ const LISTEN_BACKLOG: u32 = 4096;
 pub struct MockServer {
     pub address: SocketAddr,
     requests: Arc<AtomicUsize>,
+    connections: Arc<AtomicUsize>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     thread: Option<std::thread::JoinHandle<()>>,
 }
@@ -76,6 +77,8 @@ impl MockServer {
         let requests = Arc::new(AtomicUsize::new(0));
         let (shutdown, mut stop) = tokio::sync::oneshot::channel();
         let counter = requests.clone();
+        let connections = Arc::new(AtomicUsize::new(0));
+        let accepted_connections = connections.clone();
         let thread = std::thread::spawn(move || {
             let runtime = tokio::runtime::Builder::new_multi_thread()
                 .worker_threads(2)
@@ -89,6 +92,7 @@ impl MockServer {
                         _ = &mut stop => break,
                         accepted = listener.accept() => {
                             let Ok((stream, _)) = accepted else { continue };
+                            accepted_connections.fetch_add(1, Ordering::SeqCst);
                             let handler = handler.clone();
                             let counter = counter.clone();
                             tokio::spawn(async move {
@@ -107,7 +111,7 @@ impl MockServer {
                 }
             });
         });
-        Self { address, requests, shutdown: Some(shutdown), thread: Some(thread) }
+        Self { address, requests, connections, shutdown: Some(shutdown), thread: Some(thread) }
     }
 
     /// `http://127.0.0.1:PORT`
@@ -118,6 +122,11 @@ impl MockServer {
     /// How many requests the server has received.
     pub fn request_count(&self) -> usize {
         self.requests.load(Ordering::SeqCst)
+    }
+
+    /// How many TCP connections the server has accepted.
+    pub fn connection_count(&self) -> usize {
+        self.connections.load(Ordering::SeqCst)
     }
 }
 

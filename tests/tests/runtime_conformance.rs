@@ -159,6 +159,19 @@ fn outbound_http_only_to_allowed_hosts() {
 }
 
 #[test]
+fn outbound_connections_are_kept_alive_across_requests() {
+    let upstream = MockServer::start(|_| MockReply::raw(200, "text/plain", b"pooled".to_vec()));
+    let app = probe().variable("upstream_port", &upstream.address.port().to_string()).start();
+    let client = app.client();
+    for _ in 0..3 {
+        let reply = client.get(&format!("/ops/outbound?url={}/again", upstream.url())).json();
+        assert_eq!(reply, json!({"status": 200, "body": "pooled"}));
+    }
+    assert_eq!(upstream.request_count(), 3);
+    assert_eq!(upstream.connection_count(), 1, "three instances, one kept-alive connection");
+}
+
+#[test]
 fn block_networks_applies_at_connect_time() {
     let upstream = MockServer::start(|_| MockReply::raw(200, "text/plain", b"private".to_vec()));
     let dir = tempfile::tempdir().unwrap();

@@ -4,24 +4,34 @@
 use crate::ledger::estimate_tokens;
 use crate::retry::{Failure, parse_retry_after};
 use crate::timer;
-use crate::{ChatRequest, Completion, Config, LlmError};
-use serde::Deserialize;
+use crate::{ChatRequest, Completion, Config, LlmError, Message};
+use serde::{Deserialize, Serialize};
 use spin_sdk::http::{Method, Request, Response, SendError, send};
 use spin_sdk::wit::wasi::http0_2_0::types::ErrorCode;
 use std::time::Duration;
 
 /// The JSON body of a chat-completions request.
+#[derive(Serialize)]
+struct WireRequest<'a> {
+    model: &'a str,
+    messages: &'a [Message],
+    temperature: f32,
+    stream: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    max_tokens: Option<u32>,
+}
+
+/// The request body, serialized straight from the request (no intermediate JSON tree: this runs
+/// once per provider call, inside the burst's critical path).
 pub fn request_body(model: &str, request: &ChatRequest) -> Vec<u8> {
-    let mut body = serde_json::json!({
-        "model": model,
-        "messages": request.messages,
-        "temperature": request.temperature,
-        "stream": false,
-    });
-    if let Some(max_tokens) = request.max_tokens {
-        body["max_tokens"] = max_tokens.into();
-    }
-    body.to_string().into_bytes()
+    let wire = WireRequest {
+        model,
+        messages: &request.messages,
+        temperature: request.temperature,
+        stream: false,
+        max_tokens: request.max_tokens,
+    };
+    serde_json::to_vec(&wire).expect("a chat request serializes")
 }
 
 /// Sends one attempt, giving up after `limit`.

@@ -6,11 +6,15 @@
 //! `HttpRequestDenied`. Runtime-config `[outbound_networking] block_networks` (CIDRs, or `"private"`
 //! for loopback, private, link-local and unique-local ranges) is checked against every address the
 //! host name resolves to, at connect time, and a hit fails with `DestinationIpProhibited`.
+//! Requests that may leave go out through the shared, pooled [`client::OutboundClient`].
+
+pub mod client;
 
 use anyhow::{Context, Result, bail};
 use ipnet::IpNet;
 use std::net::IpAddr;
 use std::sync::Arc;
+use client::OutboundClient;
 use wasmtime_wasi_http::{Error as HttpError, RequestOptions, WasiBody, WasiHttpHooks};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -164,16 +168,16 @@ const PRIVATE_NETWORKS: &[&str] = &[
     "192.168.0.0/16", "::1/128", "::/128", "fc00::/7", "fe80::/10",
 ];
 
-/// The `WasiHttpHooks` of one instance: the policy check before the real send.
+/// The `WasiHttpHooks` of one instance: the policy check before the send.
 pub struct OutboundHooks {
     policy: Arc<OutboundPolicy>,
-    blocked: Arc<BlockedNetworks>,
+    client: Arc<OutboundClient>,
     self_authority: String,
 }
 
 impl OutboundHooks {
-    pub fn new(policy: Arc<OutboundPolicy>, blocked: Arc<BlockedNetworks>, self_authority: String) -> Self {
-        Self { policy, blocked, self_authority }
+    pub fn new(policy: Arc<OutboundPolicy>, client: Arc<OutboundClient>, self_authority: String) -> Self {
+        Self { policy, client, self_authority }
     }
 }
 
@@ -197,24 +201,15 @@ impl WasiHttpHooks for OutboundHooks {
             tracing::warn!(url = %uri, "outbound request denied: not in allowed_outbound_hosts");
             return Box::new(async { Err(HttpError::HttpRequestDenied) });
         }
-        let blocked = self.blocked.clone();
+        if self.client.blocks_literal(&host) {
+            tracing::warn!(%host, "outbound request blocked by block_networks");
+            return Box::new(async { Err(HttpError::DestinationIpProhibited) });
+        }
+        let client = self.client.clone();
         Box::new(async move {
-            let bare_host = host.trim_start_matches('[').trim_end_matches(']').to_string();
-            let addresses = tokio::net::lookup_host((bare_host.as_str(), port))
-                .await
-                .map_err(|_| HttpError::DnsError { rcode: Some("lookup failed".into()), info_code: None })?;
-            for address in addresses {
-                if blocked.blocks(address.ip()) {
-                    tracing::warn!(%host, ip = %address.ip(), "outbound request blocked by block_networks");
-                    return Err(HttpError::DestinationIpProhibited);
-                }
-            }
-            use http_body_util::BodyExt;
-            let (response, io) = wasmtime_wasi_http::default_send_request(request, options).await?;
-            Ok((
-                response.map(BodyExt::boxed_unsync),
-                Box::new(io) as Box<dyn Future<Output = Result<(), HttpError>> + Send>,
-            ))
+            let response = client.send(request, options).await?;
+            // The pool's own tasks drive the connection: nothing is left for the guest to poll.
+            Ok((response, Box::new(async { Ok(()) }) as Box<dyn Future<Output = Result<(), HttpError>> + Send>))
         })
     }
 }
