@@ -60,14 +60,20 @@ impl OutboundClient {
     }
 
     /// Whether `host` is an IP literal inside a blocked network (names are checked when resolved).
-    pub fn blocks_literal(&self, host: &str) -> bool {
+    fn blocks_literal(&self, host: &str) -> bool {
         host.trim_start_matches('[').trim_end_matches(']').parse::<IpAddr>().is_ok_and(|ip| self.blocked.blocks(ip))
     }
 
-    /// Sends `request` on a pooled connection. The guest's connect and first-byte timeouts
-    /// together bound the wait for the response head (a reused connection has nothing to
-    /// connect); the between-bytes timeout applies to each body frame.
+    /// Sends `request` on a pooled connection, unless its host is a blocked IP literal. The
+    /// guest's connect and first-byte timeouts together bound the wait for the response head (a
+    /// reused connection has nothing to connect); the between-bytes timeout applies to each body
+    /// frame.
     pub async fn send(&self, request: Request<WasiBody>, options: Option<RequestOptions>) -> Result<Response<WasiBody>, HttpError> {
+        let host = request.uri().host().unwrap_or_default();
+        if self.blocks_literal(host) {
+            tracing::warn!(%host, "outbound request blocked by block_networks");
+            return Err(HttpError::DestinationIpProhibited);
+        }
         let timeout = |pick: fn(&RequestOptions) -> Option<Duration>| options.as_ref().and_then(pick).unwrap_or(DEFAULT_TIMEOUT);
         let head_limit = timeout(|o| o.connect_timeout) + timeout(|o| o.first_byte_timeout);
         let between_bytes = timeout(|o| o.between_bytes_timeout).max(Duration::from_nanos(1));

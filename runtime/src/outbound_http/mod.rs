@@ -168,7 +168,8 @@ const PRIVATE_NETWORKS: &[&str] = &[
     "192.168.0.0/16", "::1/128", "::/128", "fc00::/7", "fe80::/10",
 ];
 
-/// The `WasiHttpHooks` of one instance: the policy check before the send.
+/// The `WasiHttpHooks` of one instance: the `allowed_outbound_hosts` check before the send
+/// (which enforces `block_networks`).
 pub struct OutboundHooks {
     policy: Arc<OutboundPolicy>,
     client: Arc<OutboundClient>,
@@ -200,10 +201,6 @@ impl WasiHttpHooks for OutboundHooks {
         if !self.policy.allows(&scheme, &host, port, &self.self_authority) {
             tracing::warn!(url = %uri, "outbound request denied: not in allowed_outbound_hosts");
             return Box::new(async { Err(HttpError::HttpRequestDenied) });
-        }
-        if self.client.blocks_literal(&host) {
-            tracing::warn!(%host, "outbound request blocked by block_networks");
-            return Box::new(async { Err(HttpError::DestinationIpProhibited) });
         }
         let client = self.client.clone();
         Box::new(async move {
