@@ -27,11 +27,12 @@ wait_for_url() {
     done
 }
 
-# wrk_pinned URL [wrk args]: 20 connections, 10 s, on core 1; prints the wrk-report lines.
+# wrk_pinned URL [wrk args]: 20 connections, 10 s unless the args give another -d, on core 1;
+# prints wrk-report.lua's one line (throughput, p50/p95/p99, failures).
 wrk_pinned() {
     local url=$1
     shift
-    taskset -c 1 wrk -t1 -c20 -d10s -s "$ROOT/scripts/lib/wrk-report.lua" "$@" "$url" | grep -E '^(requests_per_sec|p[0-9]+_ms|errors) '
+    taskset -c 1 wrk -t1 -c20 -d10s -s "$ROOT/scripts/lib/wrk-report.lua" "$@" "$url" | tail -n1
 }
 
 # rss_kb PID: resident set size in KiB.
