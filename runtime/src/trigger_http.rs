@@ -1,14 +1,15 @@
 //! The HTTP trigger: a hyper server that routes each request to its component as Spin does.
 //!
 //! Per request: match the route, add Spin's `spin-*` headers, create a fresh instance from the
-//! component's pre-instantiated form, and run `wasi:http/incoming-handler` in its own task. The
-//! whole exchange — instantiation, the handler, and the guest still streaming its body after the
+//! component's pre-instantiated form, and run `wasi:http/incoming-handler` in its own task, which
+//! gets the CPU in the order requests arrived ([`crate::oldest_first`]). The whole exchange — instantiation, the handler, and the guest still streaming its body after the
 //! headers went out — is bounded by the request time limit; CPU-bound guests are also interrupted by
 //! the engine's epoch. A guest that traps or times out costs only its own request a 500.
 
 use crate::app::{App, HttpComponent};
 use crate::engine::{self, InstanceState};
 use crate::metrics;
+use crate::oldest_first::Scheduler;
 use anyhow::Result;
 use bytes::Bytes;
 use http::{HeaderValue, Request, Response, StatusCode};
@@ -49,8 +50,17 @@ pub async fn bind(address: &str) -> std::io::Result<TcpListener> {
     let resolved = tokio::net::lookup_host(address)
         .await?
         .next()
-        .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::AddrNotAvailable, "the address resolves to nothing"))?;
-    let socket = if resolved.is_ipv4() { tokio::net::TcpSocket::new_v4()? } else { tokio::net::TcpSocket::new_v6()? };
+        .ok_or_else(|| {
+            std::io::Error::new(
+                std::io::ErrorKind::AddrNotAvailable,
+                "the address resolves to nothing",
+            )
+        })?;
+    let socket = if resolved.is_ipv4() {
+        tokio::net::TcpSocket::new_v4()?
+    } else {
+        tokio::net::TcpSocket::new_v6()?
+    };
     socket.set_reuseaddr(true)?;
     socket.bind(resolved)?;
     socket.listen(LISTEN_BACKLOG)
@@ -66,6 +76,7 @@ pub async fn serve(
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
     let local = listener.local_addr()?;
     let mut shutdown = std::pin::pin!(shutdown);
+    let scheduler = Arc::new(Scheduler::default());
     loop {
         tokio::select! {
             accepted = listener.accept() => {
@@ -78,9 +89,11 @@ pub async fn serve(
                 };
                 let _ = stream.set_nodelay(true);
                 let app = app.clone();
+                let scheduler = scheduler.clone();
                 let service = service_fn(move |request| {
                     let app = app.clone();
-                    async move { Ok::<_, Infallible>(handle(app, request, local, client, limits).await) }
+                    let scheduler = scheduler.clone();
+                    async move { Ok::<_, Infallible>(handle(app, &scheduler, request, local, client, limits).await) }
                 });
                 let connection = http1::Builder::new()
                     .keep_alive(true)
@@ -97,7 +110,10 @@ pub async fn serve(
     }
     drop(listener);
     tracing::info!("shutting down: finishing in-flight requests");
-    if tokio::time::timeout(limits.shutdown_grace, graceful.shutdown()).await.is_err() {
+    if tokio::time::timeout(limits.shutdown_grace, graceful.shutdown())
+        .await
+        .is_err()
+    {
         tracing::warn!("shutdown grace period over; dropping remaining connections");
     }
     Ok(())
@@ -106,6 +122,7 @@ pub async fn serve(
 /// Routes and runs one request, logging one line for it.
 async fn handle(
     app: Arc<App>,
+    scheduler: &Arc<Scheduler>,
     request: Request<Incoming>,
     local: SocketAddr,
     client: SocketAddr,
@@ -129,7 +146,7 @@ async fn handle(
         plain_response(StatusCode::PAYLOAD_TOO_LARGE, "Request body too large")
     } else {
         let request = with_spin_headers(request, &found, local, client);
-        match run_component(&app, &component, request, limits).await {
+        match run_component(&app, scheduler, &component, request, limits).await {
             Ok(response) => response,
             Err(error) => {
                 tracing::error!(component = %component.context.id, %route, error = format!("{error:#}"), "component failed");
@@ -137,12 +154,31 @@ async fn handle(
             }
         }
     };
-    log_request(&method, &path, &route, &component.context.id, response.status(), started);
-    metrics::record_request(&component.context.id, &route, response.status().as_u16(), started.elapsed());
+    log_request(
+        &method,
+        &path,
+        &route,
+        &component.context.id,
+        response.status(),
+        started,
+    );
+    metrics::record_request(
+        &component.context.id,
+        &route,
+        response.status().as_u16(),
+        started.elapsed(),
+    );
     response
 }
 
-fn log_request(method: &http::Method, path: &str, route: &str, component: &str, status: StatusCode, started: Instant) {
+fn log_request(
+    method: &http::Method,
+    path: &str,
+    route: &str,
+    component: &str,
+    status: StatusCode,
+    started: Instant,
+) {
     tracing::info!(
         target: "request",
         %method,
@@ -197,9 +233,11 @@ fn with_spin_headers<T>(
     Request::from_parts(parts, body)
 }
 
-/// Runs the component's handler in a fresh instance and waits for its response headers.
+/// Runs the component's handler in a fresh instance, in arrival order, and waits for its
+/// response headers.
 async fn run_component(
     app: &App,
+    scheduler: &Arc<Scheduler>,
     component: &Arc<HttpComponent>,
     request: Request<Incoming>,
     limits: HttpLimits,
@@ -218,23 +256,33 @@ async fn run_component(
     let max_body = limits.max_body_bytes;
     let request = request.map(move |body| Limited::new(body, max_body).map_err(body_error));
     let (sender, receiver) = tokio::sync::oneshot::channel();
-    let incoming = store.data_mut().http().new_incoming_request(Scheme::Http, request)?;
+    let incoming = store
+        .data_mut()
+        .http()
+        .new_incoming_request(Scheme::Http, request)?;
     let outparam = store.data_mut().http().new_response_outparam(sender)?;
     let pre = component.pre.clone();
     let timeout = limits.request_timeout;
-    let task = tokio::spawn(async move {
+    let task = tokio::spawn(scheduler.run(async move {
         let _permit = permit;
         let work = async {
             let proxy = pre.instantiate_async(&mut store).await?;
-            proxy.wasi_http_incoming_handler().call_handle(&mut store, incoming, outparam).await
+            proxy
+                .wasi_http_incoming_handler()
+                .call_handle(&mut store, incoming, outparam)
+                .await
         };
         match tokio::time::timeout(timeout, work).await {
             Ok(result) => result.map_err(anyhow::Error::from),
-            Err(_) => Err(anyhow::anyhow!("request time limit of {timeout:?} exceeded")),
+            Err(_) => Err(anyhow::anyhow!(
+                "request time limit of {timeout:?} exceeded"
+            )),
         }
-    });
+    }));
     match receiver.await {
-        Ok(Ok(response)) => Ok(response.map(|body| DeadlineBody::new(body, deadline).boxed_unsync())),
+        Ok(Ok(response)) => {
+            Ok(response.map(|body| DeadlineBody::new(body, deadline).boxed_unsync()))
+        }
         Ok(Err(code)) => anyhow::bail!("guest answered with error code {code:?}"),
         Err(_) => match task.await {
             Ok(Ok(())) => anyhow::bail!("guest returned without setting a response"),
@@ -247,7 +295,9 @@ async fn run_component(
 fn body_error(error: Box<dyn std::error::Error + Send + Sync>) -> HttpError {
     match error.downcast::<hyper::Error>() {
         Ok(hyper_error) => HttpError::from(*hyper_error),
-        Err(other) if other.is::<http_body_util::LengthLimitError>() => HttpError::HttpRequestBodySize(None),
+        Err(other) if other.is::<http_body_util::LengthLimitError>() => {
+            HttpError::HttpRequestBodySize(None)
+        }
         Err(other) => HttpError::InternalError(Some(other.to_string())),
     }
 }
@@ -258,9 +308,10 @@ fn plain_response(status: StatusCode, text: &'static str) -> Response<HyperOutgo
         .boxed_unsync();
     let mut response = Response::new(body);
     *response.status_mut() = status;
-    response
-        .headers_mut()
-        .insert(http::header::CONTENT_TYPE, HeaderValue::from_static("text/plain"));
+    response.headers_mut().insert(
+        http::header::CONTENT_TYPE,
+        HeaderValue::from_static("text/plain"),
+    );
     response
 }
 
@@ -273,7 +324,10 @@ struct DeadlineBody {
 
 impl DeadlineBody {
     fn new(inner: HyperOutgoingBody, deadline: tokio::time::Instant) -> Self {
-        Self { inner, deadline: Box::pin(tokio::time::sleep_until(deadline)) }
+        Self {
+            inner,
+            deadline: Box::pin(tokio::time::sleep_until(deadline)),
+        }
     }
 }
 
@@ -281,7 +335,10 @@ impl Body for DeadlineBody {
     type Data = Bytes;
     type Error = HttpError;
 
-    fn poll_frame(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, HttpError>>> {
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, HttpError>>> {
         if let Poll::Ready(frame) = Pin::new(&mut self.inner).poll_frame(cx) {
             return Poll::Ready(frame);
         }
