@@ -62,27 +62,20 @@ pub struct App {
 impl App {
     pub fn load(options: &LoadOptions) -> Result<Self> {
         let manifest = Manifest::load(&options.manifest)?;
-        let config =
-            RuntimeConfig::load(&options.state_dir, options.runtime_config_file.as_deref())?;
-        let variables =
-            AppVariables::resolve(&manifest.variables, |name| std::env::var(name).ok())?;
+        let config = RuntimeConfig::load(&options.state_dir, options.runtime_config_file.as_deref())?;
+        let variables = AppVariables::resolve(&manifest.variables, |name| std::env::var(name).ok())?;
         let key_value = KeyValueStores::new(config.key_value_stores.clone());
-        key_value
-            .prepare()
-            .context("cannot prepare the key-value store")?;
+        key_value.prepare().context("cannot prepare the key-value store")?;
         let services = Services {
             databases: Arc::new(Databases::new(config.sqlite_databases.clone())),
             key_value: Arc::new(key_value),
-            outbound_client: Arc::new(OutboundClient::new(Arc::new(BlockedNetworks::parse(
-                &config.block_networks,
-            )?))?),
+            outbound_client: Arc::new(OutboundClient::new(Arc::new(BlockedNetworks::parse(&config.block_networks)?))?),
             self_authority: options.self_authority.clone(),
         };
         let engine = engine::build_engine(options.pool_sizes)?;
         let linker = engine::build_linker(&engine)?;
         let cache_dir = options.state_dir.join("cache");
-        let mut prepared: BTreeMap<String, (Arc<ComponentContext>, InstancePre<InstanceState>)> =
-            BTreeMap::new();
+        let mut prepared: BTreeMap<String, (Arc<ComponentContext>, InstancePre<InstanceState>)> = BTreeMap::new();
         let triggered = manifest
             .http_triggers
             .iter()
@@ -94,54 +87,37 @@ impl App {
             }
             let decl = &manifest.components[id];
             let context = component_context(id, &manifest, &variables)?;
-            let component =
-                engine::load_component(&engine, &manifest.resolve(&decl.source), &cache_dir)?;
+            let component = engine::load_component(&engine, &manifest.resolve(&decl.source), &cache_dir)?;
             let pre = linker
                 .instantiate_pre(&component)
                 .map_err(anyhow::Error::from)
-                .with_context(|| {
-                    format!("component `{id}` imports something this runtime does not provide")
-                })?;
+                .with_context(|| format!("component `{id}` imports something this runtime does not provide"))?;
             prepared.insert(id.clone(), (Arc::new(context), pre));
         }
         let mut http_entries = Vec::new();
         let mut http_components: BTreeMap<String, Arc<HttpComponent>> = BTreeMap::new();
         for trigger in &manifest.http_triggers {
-            let RouteDecl::Path(route) = &trigger.route else {
-                continue;
-            };
+            let RouteDecl::Path(route) = &trigger.route else { continue };
             let http = match http_components.get(&trigger.component) {
                 Some(existing) => existing.clone(),
                 None => {
                     let (context, pre) = &prepared[&trigger.component];
                     let pre = ProxyPre::new(pre.clone())
                         .map_err(anyhow::Error::from)
-                        .with_context(|| {
-                            format!("component `{}` is not an HTTP component", trigger.component)
-                        })?;
+                        .with_context(|| format!("component `{}` is not an HTTP component", trigger.component))?;
                     let concurrency = options
                         .concurrency_limits
                         .get(&trigger.component)
                         .map(|limit| Arc::new(tokio::sync::Semaphore::new(*limit)));
-                    let http = Arc::new(HttpComponent {
-                        context: context.clone(),
-                        pre,
-                        concurrency,
-                    });
+                    let http = Arc::new(HttpComponent { context: context.clone(), pre, concurrency });
                     http_components.insert(trigger.component.clone(), http.clone());
                     http
                 }
             };
             http_entries.push((route.clone(), http));
         }
-        if let Some(unknown) = options
-            .concurrency_limits
-            .keys()
-            .find(|id| !http_components.contains_key(*id))
-        {
-            anyhow::bail!(
-                "--max-concurrency names `{unknown}`, which is not an HTTP component of this app"
-            );
+        if let Some(unknown) = options.concurrency_limits.keys().find(|id| !http_components.contains_key(*id)) {
+            anyhow::bail!("--max-concurrency names `{unknown}`, which is not an HTTP component of this app");
         }
         let router = Router::build(http_entries)?;
         let cron_jobs = manifest
@@ -149,23 +125,12 @@ impl App {
             .iter()
             .map(|trigger| {
                 let (context, pre) = &prepared[&trigger.component];
-                let schedule = trigger
-                    .cron_expression
-                    .parse::<cron::Schedule>()
-                    .with_context(|| {
-                        format!(
-                            "cron trigger for `{}`: invalid cron_expression `{}`",
-                            trigger.component, trigger.cron_expression
-                        )
-                    })?;
+                let schedule = trigger.cron_expression.parse::<cron::Schedule>().with_context(|| {
+                    format!("cron trigger for `{}`: invalid cron_expression `{}`", trigger.component, trigger.cron_expression)
+                })?;
                 let pre = SpinCronPre::new(pre.clone())
                     .map_err(anyhow::Error::from)
-                    .with_context(|| {
-                        format!(
-                            "component `{}` does not export handle-cron-event",
-                            trigger.component
-                        )
-                    })?;
+                    .with_context(|| format!("component `{}` does not export handle-cron-event", trigger.component))?;
                 Ok(Arc::new(CronJob {
                     context: context.clone(),
                     pre,
@@ -174,21 +139,11 @@ impl App {
                 }))
             })
             .collect::<Result<_>>()?;
-        Ok(Self {
-            name: manifest.application.name.clone(),
-            engine,
-            services,
-            router,
-            cron_jobs,
-        })
+        Ok(Self { name: manifest.application.name.clone(), engine, services, router, cron_jobs })
     }
 }
 
-fn component_context(
-    id: &str,
-    manifest: &Manifest,
-    variables: &AppVariables,
-) -> Result<ComponentContext> {
+fn component_context(id: &str, manifest: &Manifest, variables: &AppVariables) -> Result<ComponentContext> {
     let decl = &manifest.components[id];
     let component_variables = ComponentVariables::resolve(&decl.variables, variables)
         .with_context(|| format!("component `{id}`: field `variables`"))?;

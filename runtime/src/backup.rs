@@ -27,10 +27,7 @@ impl StateLock {
         std::fs::create_dir_all(state_dir)?;
         let file = File::create(state_dir.join(LOCK_FILE))?;
         file.try_lock().map_err(|_| {
-            anyhow::anyhow!(
-                "{} is in use by a running runtime; stop it first",
-                state_dir.display()
-            )
+            anyhow::anyhow!("{} is in use by a running runtime; stop it first", state_dir.display())
         })?;
         Ok(Self { _file: file })
     }
@@ -73,17 +70,10 @@ pub fn restore(backup_file: &Path, database: &Path, key_value: &Path) -> Result<
     let backup = open(backup_file)?;
     check_integrity(&backup, backup_file)?;
     let format: Option<String> = backup
-        .query_row(
-            "SELECT value FROM _backup_meta WHERE key = 'format'",
-            [],
-            |row| row.get(0),
-        )
+        .query_row("SELECT value FROM _backup_meta WHERE key = 'format'", [], |row| row.get(0))
         .ok();
     if format.as_deref() != Some("1") {
-        bail!(
-            "{} is not a backup written by `runtime backup`",
-            backup_file.display()
-        );
+        bail!("{} is not a backup written by `runtime backup`", backup_file.display());
     }
     drop(backup);
 
@@ -115,8 +105,7 @@ pub fn restore(backup_file: &Path, database: &Path, key_value: &Path) -> Result<
 }
 
 fn open(path: &Path) -> Result<Connection> {
-    let connection =
-        Connection::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+    let connection = Connection::open(path).with_context(|| format!("cannot open {}", path.display()))?;
     connection.busy_timeout(std::time::Duration::from_secs(10))?;
     Ok(connection)
 }
@@ -130,8 +119,7 @@ fn check_integrity(connection: &Connection, path: &Path) -> Result<()> {
 }
 
 fn path_text(path: &Path) -> Result<&str> {
-    path.to_str()
-        .with_context(|| format!("{} is not valid UTF-8", path.display()))
+    path.to_str().with_context(|| format!("{} is not valid UTF-8", path.display()))
 }
 
 fn sibling(path: &Path, suffix: &str) -> PathBuf {

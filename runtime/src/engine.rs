@@ -20,9 +20,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::{Duration, Instant};
 use wasmtime::component::{Component, Linker, ResourceTable};
-use wasmtime::{
-    Config, Engine, InstanceAllocationStrategy, PoolingAllocationConfig, Store, UpdateDeadline,
-};
+use wasmtime::{Config, Engine, InstanceAllocationStrategy, PoolingAllocationConfig, Store, UpdateDeadline};
 use wasmtime_wasi::{FsPerms, WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
 use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpView};
 
@@ -89,9 +87,7 @@ pub fn load_component(engine: &Engine, wasm_path: &Path, cache_dir: &Path) -> Re
         // (its name hashes the engine's compatibility settings), inside our own state directory.
         match unsafe { Component::deserialize_file(engine, &cached) } {
             Ok(component) => return Ok(component),
-            Err(error) => {
-                tracing::warn!(path = %cached.display(), %error, "ignoring unusable compile cache entry")
-            }
+            Err(error) => tracing::warn!(path = %cached.display(), %error, "ignoring unusable compile cache entry"),
         }
     }
     let component = Component::from_binary(engine, &wasm)
@@ -100,28 +96,19 @@ pub fn load_component(engine: &Engine, wasm_path: &Path, cache_dir: &Path) -> Re
     std::fs::create_dir_all(cache_dir)?;
     // Unique per process: several runtimes may share one cache directory and compile at once.
     let temporary = cached.with_extension(format!("{}.tmp", std::process::id()));
-    std::fs::write(
-        &temporary,
-        component.serialize().map_err(anyhow::Error::from)?,
-    )?;
+    std::fs::write(&temporary, component.serialize().map_err(anyhow::Error::from)?)?;
     std::fs::rename(&temporary, &cached)?;
     Ok(component)
 }
 
 fn cache_key(engine: &Engine, wasm: &[u8]) -> String {
     let mut engine_hasher = DefaultHasher::new();
-    engine
-        .precompile_compatibility_hash()
-        .hash(&mut engine_hasher);
+    engine.precompile_compatibility_hash().hash(&mut engine_hasher);
     let mut digest = Sha256::new();
     digest.update(engine_hasher.finish().to_le_bytes());
     digest.update(env!("CARGO_PKG_VERSION"));
     digest.update(wasm);
-    digest
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    digest.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The host services every instance shares.
@@ -157,22 +144,13 @@ impl ComponentContext {
             .files
             .iter()
             .map(|mount| match mount {
-                FileMount::Path(path) => (
-                    manifest.resolve(path),
-                    format!("/{}", path.trim_start_matches("./")),
-                ),
-                FileMount::Mapped {
-                    source,
-                    destination,
-                } => (manifest.resolve(source), destination.clone()),
+                FileMount::Path(path) => (manifest.resolve(path), format!("/{}", path.trim_start_matches("./"))),
+                FileMount::Mapped { source, destination } => (manifest.resolve(source), destination.clone()),
             })
             .collect::<Vec<_>>();
         for (source, _) in &mounts {
             if !source.is_dir() {
-                anyhow::bail!(
-                    "component `{id}`: field `files`: `{}` is not a directory",
-                    source.display()
-                );
+                anyhow::bail!("component `{id}`: field `files`: `{}` is not a directory", source.display());
             }
         }
         Ok(Self {
@@ -219,14 +197,8 @@ impl InstanceState {
                 services.outbound_client.clone(),
                 services.self_authority.clone(),
             ),
-            sqlite: SqliteAccess::new(
-                services.databases.clone(),
-                component.sqlite_databases.clone(),
-            ),
-            key_value: KeyValueAccess::new(
-                services.key_value.clone(),
-                component.key_value_stores.clone(),
-            ),
+            sqlite: SqliteAccess::new(services.databases.clone(), component.sqlite_databases.clone()),
+            key_value: KeyValueAccess::new(services.key_value.clone(), component.key_value_stores.clone()),
             variables: VariableAccess::new(component.variables.clone()),
         })
     }
@@ -244,20 +216,13 @@ impl Drop for InstanceState {
 
 impl WasiView for InstanceState {
     fn ctx(&mut self) -> WasiCtxView<'_> {
-        WasiCtxView {
-            ctx: &mut self.wasi,
-            table: &mut self.table,
-        }
+        WasiCtxView { ctx: &mut self.wasi, table: &mut self.table }
     }
 }
 
 impl WasiHttpView for InstanceState {
     fn http(&mut self) -> WasiHttpCtxView<'_> {
-        WasiHttpCtxView {
-            ctx: &mut self.http,
-            table: &mut self.table,
-            hooks: &mut self.outbound,
-        }
+        WasiHttpCtxView { ctx: &mut self.http, table: &mut self.table, hooks: &mut self.outbound }
     }
 }
 
@@ -281,8 +246,7 @@ pub fn new_store(engine: &Engine, state: InstanceState, limit: Duration) -> Stor
 pub fn build_linker(engine: &Engine) -> Result<Linker<InstanceState>> {
     let mut linker = Linker::new(engine);
     wasmtime_wasi::p2::add_to_linker_async(&mut linker).map_err(anyhow::Error::from)?;
-    wasmtime_wasi_http::p2::add_only_http_to_linker_async(&mut linker)
-        .map_err(anyhow::Error::from)?;
+    wasmtime_wasi_http::p2::add_only_http_to_linker_async(&mut linker).map_err(anyhow::Error::from)?;
     crate::bindings::add_spin_interfaces(&mut linker)?;
     Ok(linker)
 }

@@ -27,11 +27,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 #[derive(Parser)]
-#[command(
-    name = "runtime",
-    version,
-    about = "Local Spin-compatible runtime for this app"
-)]
+#[command(name = "runtime", version, about = "Local Spin-compatible runtime for this app")]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -117,10 +113,7 @@ fn main() -> Result<()> {
                 .unwrap_or_else(|_| "info,wasmtime_wasi_http=warn".into()),
         )
         .with_writer(std::io::stderr)
-        .with_ansi(
-            std::io::IsTerminal::is_terminal(&std::io::stderr())
-                && std::env::var_os("NO_COLOR").is_none(),
-        )
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()) && std::env::var_os("NO_COLOR").is_none())
         .init();
     match Cli::parse().command {
         Command::Up(args) => up(args),
@@ -142,11 +135,7 @@ fn main() -> Result<()> {
             let _lock = backup::StateLock::acquire(&args.store.state_dir)?;
             let (database, key_value) = store_files(&args.store)?;
             backup::restore(&args.file, &database, &key_value)?;
-            println!(
-                "restored {} into {}",
-                args.file.display(),
-                args.store.state_dir.display()
-            );
+            println!("restored {} into {}", args.file.display(), args.store.state_dir.display());
             Ok(())
         }
     }
@@ -154,12 +143,8 @@ fn main() -> Result<()> {
 
 /// The files behind SQLite `default` and key-value `default`.
 fn store_files(args: &StoreArgs) -> Result<(PathBuf, PathBuf)> {
-    let config =
-        runtime_config::RuntimeConfig::load(&args.state_dir, args.runtime_config_file.as_deref())?;
-    Ok((
-        config.sqlite_databases["default"].clone(),
-        config.key_value_stores["default"].clone(),
-    ))
+    let config = runtime_config::RuntimeConfig::load(&args.state_dir, args.runtime_config_file.as_deref())?;
+    Ok((config.sqlite_databases["default"].clone(), config.key_value_stores["default"].clone()))
 }
 
 /// Applies the migrations; an app without a `migrations` directory (and no `--migrations`) has none.
@@ -184,9 +169,7 @@ fn manifest_dir(manifest: &Path) -> PathBuf {
 
 fn up(args: UpArgs) -> Result<()> {
     let started = Instant::now();
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     let listener = runtime
         .block_on(trigger_http::bind(&args.listen))
         .with_context(|| format!("cannot listen on {}", args.listen))?;
@@ -226,12 +209,7 @@ fn up(args: UpArgs) -> Result<()> {
     };
     println!("listening on http://{address}");
     tracing::info!(app = %app.name, %address, startup_ms = started.elapsed().as_millis() as u64, "serving");
-    runtime.block_on(trigger_http::serve(
-        app,
-        listener,
-        limits,
-        shutdown_signal(),
-    ))?;
+    runtime.block_on(trigger_http::serve(app, listener, limits, shutdown_signal()))?;
     let _ = stop_cron.send(true);
     let _ = cron_thread.join();
     tracing::info!("stopped");

@@ -168,14 +168,18 @@ impl Manifest {
             .http
             .into_iter()
             .enumerate()
-            .map(|(index, table)| parse_trigger::<HttpTrigger>(table, "http", index, &components))
+            .map(|(index, table)| {
+                parse_trigger::<HttpTrigger>(table, "http", index, &components)
+            })
             .collect::<Result<Vec<_>>>()?;
         let cron_triggers = raw
             .trigger
             .cron
             .into_iter()
             .enumerate()
-            .map(|(index, table)| parse_trigger::<CronTrigger>(table, "cron", index, &components))
+            .map(|(index, table)| {
+                parse_trigger::<CronTrigger>(table, "cron", index, &components)
+            })
             .collect::<Result<Vec<_>>>()?;
         Ok(Self {
             application: raw.application,
@@ -252,11 +256,7 @@ fn parse_component(id: &str, value: toml::Value) -> Result<Component> {
             bail!("component `{id}`: field `files`: glob patterns are not supported (`{source}`)");
         }
     }
-    for label in component
-        .key_value_stores
-        .iter()
-        .chain(&component.sqlite_databases)
-    {
+    for label in component.key_value_stores.iter().chain(&component.sqlite_databases) {
         if label.is_empty() {
             bail!("component `{id}`: store labels must not be empty");
         }
@@ -318,10 +318,7 @@ source = "job.wasm"
 
     #[test]
     fn unknown_component_field_names_field_and_component() {
-        let text = MINIMAL.replace(
-            "source = \"job.wasm\"",
-            "source = \"job.wasm\"\nsqlite_database = [\"default\"]",
-        );
+        let text = MINIMAL.replace("source = \"job.wasm\"", "source = \"job.wasm\"\nsqlite_database = [\"default\"]");
         let error = format!("{:#}", Manifest::parse(&text, PathBuf::new()).unwrap_err());
         assert!(error.contains("component `job`"), "{error}");
         assert!(error.contains("sqlite_database"), "{error}");
@@ -346,9 +343,6 @@ source = "job.wasm"
     fn private_routes_parse() {
         let text = MINIMAL.replace("route = \"/...\"", "route = { private = true }");
         let manifest = Manifest::parse(&text, PathBuf::new()).unwrap();
-        assert_eq!(
-            manifest.http_triggers[0].route,
-            RouteDecl::Private { private: true }
-        );
+        assert_eq!(manifest.http_triggers[0].route, RouteDecl::Private { private: true });
     }
 }

@@ -51,9 +51,7 @@ struct ComponentLabels {
 
 /// Latency buckets from 1 ms to 60 s (the default request time limit).
 fn latency_histogram() -> Histogram {
-    Histogram::new([
-        0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0,
-    ])
+    Histogram::new([0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0])
 }
 
 /// Cron runs take seconds to minutes.
@@ -79,39 +77,21 @@ static METRICS: LazyLock<Metrics> = LazyLock::new(|| Metrics {
 
 /// Counts one HTTP request and its latency.
 pub fn record_request(component: &str, route: &str, status: u16, elapsed: Duration) {
-    let route_labels = RouteLabels {
-        component: component.to_string(),
-        route: route.to_string(),
-    };
+    let route_labels = RouteLabels { component: component.to_string(), route: route.to_string() };
     METRICS
         .requests
-        .get_or_create(&RequestLabels {
-            component: route_labels.component.clone(),
-            route: route_labels.route.clone(),
-            status,
-        })
+        .get_or_create(&RequestLabels { component: route_labels.component.clone(), route: route_labels.route.clone(), status })
         .inc();
-    METRICS
-        .latency
-        .get_or_create(&route_labels)
-        .observe(elapsed.as_secs_f64());
+    METRICS.latency.get_or_create(&route_labels).observe(elapsed.as_secs_f64());
 }
 
 /// Counts one cron run and its duration.
 pub fn record_cron_run(component: &str, succeeded: bool, elapsed: Duration) {
     let outcome = if succeeded { "ok" } else { "error" };
-    METRICS
-        .cron_runs
-        .get_or_create(&CronLabels {
-            component: component.to_string(),
-            outcome,
-        })
-        .inc();
+    METRICS.cron_runs.get_or_create(&CronLabels { component: component.to_string(), outcome }).inc();
     METRICS
         .cron_duration
-        .get_or_create(&ComponentLabels {
-            component: component.to_string(),
-        })
+        .get_or_create(&ComponentLabels { component: component.to_string() })
         .observe(elapsed.as_secs_f64());
 }
 
@@ -123,85 +103,32 @@ pub fn record_sqlite_busy_retry() {
 /// Renders every metric in the Prometheus text format.
 fn render(state_dir: &Path) -> String {
     let mut registry = Registry::with_prefix("spin_runtime");
-    registry.register(
-        "http_requests",
-        "HTTP requests by component, route and status",
-        METRICS.requests.clone(),
-    );
+    registry.register("http_requests", "HTTP requests by component, route and status", METRICS.requests.clone());
     registry.register(
         "http_request_duration_seconds",
         "HTTP request latency by component and route",
         METRICS.latency.clone(),
     );
-    registry.register(
-        "cron_runs",
-        "Cron runs by component and outcome",
-        METRICS.cron_runs.clone(),
-    );
-    registry.register(
-        "cron_run_duration_seconds",
-        "Cron run duration by component",
-        METRICS.cron_duration.clone(),
-    );
-    registry.register(
-        "sqlite_busy_retries",
-        "Waits for a SQLite lock held by another connection",
-        METRICS.sqlite_busy_retries.clone(),
-    );
-    gauge(
-        &mut registry,
-        "instances_in_use",
-        "Component instances alive now",
-        INSTANCES_IN_USE.load(Ordering::Relaxed),
-    );
-    gauge(
-        &mut registry,
-        "state_dir_bytes",
-        "Bytes used by the state directory",
-        directory_size(state_dir) as i64,
-    );
+    registry.register("cron_runs", "Cron runs by component and outcome", METRICS.cron_runs.clone());
+    registry.register("cron_run_duration_seconds", "Cron run duration by component", METRICS.cron_duration.clone());
+    registry.register("sqlite_busy_retries", "Waits for a SQLite lock held by another connection", METRICS.sqlite_busy_retries.clone());
+    gauge(&mut registry, "instances_in_use", "Component instances alive now", INSTANCES_IN_USE.load(Ordering::Relaxed));
+    gauge(&mut registry, "state_dir_bytes", "Bytes used by the state directory", directory_size(state_dir) as i64);
     if let Some((size, available)) = filesystem_space(state_dir) {
-        gauge(
-            &mut registry,
-            "state_filesystem_size_bytes",
-            "Size of the file system holding the state directory",
-            size,
-        );
-        gauge(
-            &mut registry,
-            "state_filesystem_available_bytes",
-            "Free bytes on that file system",
-            available,
-        );
+        gauge(&mut registry, "state_filesystem_size_bytes", "Size of the file system holding the state directory", size);
+        gauge(&mut registry, "state_filesystem_available_bytes", "Free bytes on that file system", available);
     }
     if let Some(rss) = proc_value("/proc/self/status", "VmRSS:") {
-        gauge(
-            &mut registry,
-            "process_resident_memory_bytes",
-            "Resident memory of this process",
-            rss * 1024,
-        );
+        gauge(&mut registry, "process_resident_memory_bytes", "Resident memory of this process", rss * 1024);
     }
-    if let (Some(total), Some(available)) = (
-        proc_value("/proc/meminfo", "MemTotal:"),
-        proc_value("/proc/meminfo", "MemAvailable:"),
-    ) {
-        gauge(
-            &mut registry,
-            "host_memory_total_bytes",
-            "Memory of the machine",
-            total * 1024,
-        );
-        gauge(
-            &mut registry,
-            "host_memory_available_bytes",
-            "Memory the machine can still give out",
-            available * 1024,
-        );
+    if let (Some(total), Some(available)) =
+        (proc_value("/proc/meminfo", "MemTotal:"), proc_value("/proc/meminfo", "MemAvailable:"))
+    {
+        gauge(&mut registry, "host_memory_total_bytes", "Memory of the machine", total * 1024);
+        gauge(&mut registry, "host_memory_available_bytes", "Memory the machine can still give out", available * 1024);
     }
     let mut text = String::new();
-    prometheus_client::encoding::text::encode(&mut text, &registry)
-        .expect("writing to a String cannot fail");
+    prometheus_client::encoding::text::encode(&mut text, &registry).expect("writing to a String cannot fail");
     text
 }
 
@@ -219,9 +146,7 @@ fn proc_value(file: &str, key: &str) -> Option<i64> {
 }
 
 fn directory_size(dir: &Path) -> u64 {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return 0;
-    };
+    let Ok(entries) = std::fs::read_dir(dir) else { return 0 };
     entries
         .filter_map(Result::ok)
         .map(|entry| match entry.metadata() {
@@ -251,32 +176,24 @@ pub async fn serve(listen: &str, state_dir: PathBuf) -> Result<()> {
     let listener = tokio::net::TcpListener::bind(listen).await?;
     tracing::info!(address = %listener.local_addr()?, "metrics at /metrics");
     loop {
-        let Ok((stream, _)) = listener.accept().await else {
-            continue;
-        };
+        let Ok((stream, _)) = listener.accept().await else { continue };
         let state_dir = state_dir.clone();
         let service = service_fn(move |request: hyper::Request<hyper::body::Incoming>| {
             let state_dir = state_dir.clone();
             async move {
                 let response = if request.uri().path() == "/metrics" {
-                    let body = tokio::task::spawn_blocking(move || render(&state_dir))
-                        .await
-                        .unwrap_or_default();
+                    let body = tokio::task::spawn_blocking(move || render(&state_dir)).await.unwrap_or_default();
                     hyper::Response::builder()
                         .header("content-type", "text/plain; version=0.0.4")
                         .body(Full::new(Bytes::from(body)))
                 } else {
-                    hyper::Response::builder()
-                        .status(404)
-                        .body(Full::new(Bytes::from_static(b"Not Found")))
+                    hyper::Response::builder().status(404).body(Full::new(Bytes::from_static(b"Not Found")))
                 };
                 Ok::<_, Infallible>(response.expect("valid metrics response"))
             }
         });
         tokio::spawn(async move {
-            let _ = http1::Builder::new()
-                .serve_connection(TokioIo::new(stream), service)
-                .await;
+            let _ = http1::Builder::new().serve_connection(TokioIo::new(stream), service).await;
         });
     }
 }

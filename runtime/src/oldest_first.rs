@@ -21,9 +21,9 @@ use std::task::{Context, Poll, Wake, Waker};
 use std::time::{Duration, Instant};
 
 /// How much polling a request may use before it loses its place in line.
-pub const PRIORITY_CPU: Duration = Duration::from_millis(20);
+const PRIORITY_CPU: Duration = Duration::from_millis(20);
 
-/// The line of requests; one per process.
+/// The line of requests of one HTTP listener.
 #[derive(Default)]
 pub struct Scheduler {
     next_ticket: AtomicU64,
@@ -43,11 +43,7 @@ impl Line {
     /// ready to run, so the oldest is never left parked.
     fn schedule_oldest(&mut self) -> Option<Waker> {
         let (&oldest_parked, _) = self.parked.first_key_value()?;
-        if self
-            .ready
-            .first()
-            .is_some_and(|&ready| ready < oldest_parked)
-        {
+        if self.ready.first().is_some_and(|&ready| ready < oldest_parked) {
             return None;
         }
         let waker = self.parked.remove(&oldest_parked)?;
@@ -75,9 +71,7 @@ impl Scheduler {
     }
 
     fn lock(&self) -> MutexGuard<'_, Line> {
-        self.line
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.line.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 
@@ -222,10 +216,7 @@ mod tests {
     }
 
     fn one_thread() -> tokio::runtime::Runtime {
-        tokio::runtime::Builder::new_current_thread()
-            .enable_time()
-            .build()
-            .unwrap()
+        tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap()
     }
 
     /// Spawns one task per name, each taking `turns` turns and logging every one.
@@ -295,10 +286,7 @@ mod tests {
             tokio::task::yield_now().await;
             first.abort();
             let finished = tokio::time::timeout(Duration::from_secs(5), rest.remove(0)).await;
-            assert!(
-                finished.is_ok(),
-                "the request behind a dropped one never ran"
-            );
+            assert!(finished.is_ok(), "the request behind a dropped one never ran");
             assert_eq!(*log.lock().unwrap(), ["b1", "b2"]);
         });
     }

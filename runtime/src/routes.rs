@@ -58,20 +58,12 @@ impl Route {
                 None => Segment::Literal(part.to_string()),
             });
         }
-        Ok(Self {
-            raw: raw.to_string(),
-            segments,
-            wildcard,
-        })
+        Ok(Self { raw: raw.to_string(), segments, wildcard })
     }
 
     fn component_route(&self) -> String {
         let path = self.raw.strip_suffix("/...").unwrap_or(&self.raw);
-        if path.is_empty() {
-            "/".into()
-        } else {
-            path.into()
-        }
+        if path.is_empty() { "/".into() } else { path.into() }
     }
 
     /// The literal shape of the route, with parameters collapsed: two routes with the same shape
@@ -140,11 +132,7 @@ impl<T> Router<T> {
         for (raw, target) in entries {
             let route = Route::parse(&raw)?;
             if let Some((existing, _)) = routes.iter().find(|(r, _)| r.shape() == route.shape()) {
-                bail!(
-                    "duplicate route: `{}` and `{}` match the same paths",
-                    existing.raw,
-                    route.raw
-                );
+                bail!("duplicate route: `{}` and `{}` match the same paths", existing.raw, route.raw);
             }
             routes.push((route, target));
         }
@@ -157,9 +145,7 @@ impl<T> Router<T> {
         self.routes
             .iter()
             .filter_map(|(route, target)| {
-                route
-                    .matches(&path_segments)
-                    .map(|params| (route, target, params))
+                route.matches(&path_segments).map(|params| (route, target, params))
             })
             .max_by(|(a, ..), (b, ..)| a.specificity(b))
             .map(|(route, target, params)| RouteMatch {
@@ -199,37 +185,16 @@ mod tests {
 
     #[test]
     fn most_specific_route_wins() {
-        let router = router(&[
-            "/...",
-            "/api/...",
-            "/api/health/...",
-            "/api/deals/:asin",
-            "/api/deals/count",
-        ]);
+        let router = router(&["/...", "/api/...", "/api/health/...", "/api/deals/:asin", "/api/deals/count"]);
         assert_eq!(winner(&router, "/"), Some("/...".into()));
         assert_eq!(winner(&router, "/dashboard"), Some("/...".into()));
         assert_eq!(winner(&router, "/api/unknown"), Some("/api/...".into()));
         assert_eq!(winner(&router, "/api"), Some("/api/...".into()));
-        assert_eq!(
-            winner(&router, "/api/health"),
-            Some("/api/health/...".into())
-        );
-        assert_eq!(
-            winner(&router, "/api/health/live"),
-            Some("/api/health/...".into())
-        );
-        assert_eq!(
-            winner(&router, "/api/deals/0123456789"),
-            Some("/api/deals/:asin".into())
-        );
-        assert_eq!(
-            winner(&router, "/api/deals/count"),
-            Some("/api/deals/count".into())
-        );
-        assert_eq!(
-            winner(&router, "/api/deals/x/history"),
-            Some("/api/...".into())
-        );
+        assert_eq!(winner(&router, "/api/health"), Some("/api/health/...".into()));
+        assert_eq!(winner(&router, "/api/health/live"), Some("/api/health/...".into()));
+        assert_eq!(winner(&router, "/api/deals/0123456789"), Some("/api/deals/:asin".into()));
+        assert_eq!(winner(&router, "/api/deals/count"), Some("/api/deals/count".into()));
+        assert_eq!(winner(&router, "/api/deals/x/history"), Some("/api/...".into()));
     }
 
     #[test]
@@ -254,10 +219,7 @@ mod tests {
     fn params_are_captured() {
         let router = router(&["/api/deals/:asin/history"]);
         let found = router.find("/api/deals/B000123456/history").unwrap();
-        assert_eq!(
-            found.params,
-            vec![("asin".to_string(), "B000123456".to_string())]
-        );
+        assert_eq!(found.params, vec![("asin".to_string(), "B000123456".to_string())]);
     }
 
     #[test]

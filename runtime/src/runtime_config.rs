@@ -50,10 +50,7 @@ impl RuntimeConfig {
     pub fn load(state_dir: &Path, file: Option<&Path>) -> Result<Self> {
         let mut config = Self {
             sqlite_databases: BTreeMap::from([("default".into(), state_dir.join("sqlite_db.db"))]),
-            key_value_stores: BTreeMap::from([(
-                "default".into(),
-                state_dir.join("sqlite_key_value.db"),
-            )]),
+            key_value_stores: BTreeMap::from([("default".into(), state_dir.join("sqlite_key_value.db"))]),
             block_networks: Vec::new(),
         };
         let Some(file) = file else { return Ok(config) };
@@ -75,13 +72,7 @@ impl RuntimeConfig {
     }
 }
 
-fn local_store_path(
-    decl: &StoreDecl,
-    base: &Path,
-    state_dir: &Path,
-    table: &str,
-    label: &str,
-) -> Result<PathBuf> {
+fn local_store_path(decl: &StoreDecl, base: &Path, state_dir: &Path, table: &str, label: &str) -> Result<PathBuf> {
     if decl.kind != "spin" {
         bail!(
             "[{table}.{label}] type = \"{}\" is not supported by the local runtime (only \"spin\"); \
@@ -100,8 +91,7 @@ mod tests {
     use super::*;
 
     fn load(text: &str) -> Result<RuntimeConfig> {
-        let dir =
-            std::env::temp_dir().join(format!("rc-test-{}-{}", std::process::id(), text.len()));
+        let dir = std::env::temp_dir().join(format!("rc-test-{}-{}", std::process::id(), text.len()));
         std::fs::create_dir_all(&dir).unwrap();
         let file = dir.join("runtime-config.toml");
         std::fs::write(&file, text).unwrap();
@@ -111,14 +101,8 @@ mod tests {
     #[test]
     fn defaults_follow_spin() {
         let config = RuntimeConfig::load(Path::new("/state"), None).unwrap();
-        assert_eq!(
-            config.sqlite_databases["default"],
-            PathBuf::from("/state/sqlite_db.db")
-        );
-        assert_eq!(
-            config.key_value_stores["default"],
-            PathBuf::from("/state/sqlite_key_value.db")
-        );
+        assert_eq!(config.sqlite_databases["default"], PathBuf::from("/state/sqlite_db.db"));
+        assert_eq!(config.key_value_stores["default"], PathBuf::from("/state/sqlite_key_value.db"));
     }
 
     #[test]
@@ -134,8 +118,7 @@ mod tests {
 
     #[test]
     fn unsupported_store_types_are_refused() {
-        let error =
-            load("[key_value_store.default]\ntype = \"redis\"\nurl = \"redis://x\"\n").unwrap_err();
+        let error = load("[key_value_store.default]\ntype = \"redis\"\nurl = \"redis://x\"\n").unwrap_err();
         assert!(format!("{error:#}").contains("redis"));
     }
 }

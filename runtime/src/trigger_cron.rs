@@ -26,11 +26,7 @@ pub struct CronOptions {
 
 /// Starts the cron thread; it stops scheduling when `shutdown` becomes true and returns once
 /// running jobs have finished.
-pub fn start(
-    app: Arc<App>,
-    options: CronOptions,
-    shutdown: watch::Receiver<bool>,
-) -> std::thread::JoinHandle<()> {
+pub fn start(app: Arc<App>, options: CronOptions, shutdown: watch::Receiver<bool>) -> std::thread::JoinHandle<()> {
     std::thread::Builder::new()
         .name("cron".into())
         .spawn(move || {
@@ -45,14 +41,7 @@ pub fn start(
                 let jobs: Vec<_> = app
                     .cron_jobs
                     .iter()
-                    .map(|job| {
-                        tokio::spawn(run_schedule(
-                            app.clone(),
-                            job.clone(),
-                            options,
-                            shutdown.clone(),
-                        ))
-                    })
+                    .map(|job| tokio::spawn(run_schedule(app.clone(), job.clone(), options, shutdown.clone())))
                     .collect();
                 for job in jobs {
                     let _ = job.await;
@@ -74,12 +63,7 @@ fn lower_thread_priority() {
     }
 }
 
-async fn run_schedule(
-    app: Arc<App>,
-    job: Arc<CronJob>,
-    options: CronOptions,
-    mut shutdown: watch::Receiver<bool>,
-) {
+async fn run_schedule(app: Arc<App>, job: Arc<CronJob>, options: CronOptions, mut shutdown: watch::Receiver<bool>) {
     if options.run_at_start {
         run_once(&app, &job, Utc::now().timestamp(), options.run_timeout).await;
     }
@@ -107,9 +91,7 @@ async fn run_once(app: &App, job: &CronJob, timestamp: i64, timeout: Duration) {
     metrics::record_cron_run(&job.context.id, outcome.is_ok(), started.elapsed());
     let duration_ms = format!("{:.1}", started.elapsed().as_secs_f64() * 1000.0);
     match outcome {
-        Ok(()) => {
-            tracing::info!(target: "cron", component = %job.context.id, duration_ms, outcome = "ok")
-        }
+        Ok(()) => tracing::info!(target: "cron", component = %job.context.id, duration_ms, outcome = "ok"),
         Err(error) => tracing::warn!(
             target: "cron",
             component = %job.context.id,
@@ -125,9 +107,7 @@ async fn invoke(app: &App, job: &CronJob, timestamp: i64, timeout: Duration) -> 
     let mut store = engine::new_store(&app.engine, state, timeout);
     let work = async {
         let instance = job.pre.instantiate_async(&mut store).await?;
-        let metadata = Metadata {
-            timestamp: u64::try_from(timestamp).unwrap_or_default(),
-        };
+        let metadata = Metadata { timestamp: u64::try_from(timestamp).unwrap_or_default() };
         instance.call_handle_cron_event(&mut store, metadata).await
     };
     match tokio::time::timeout(timeout, work).await {

@@ -2,9 +2,10 @@
 //!
 //! Per request: match the route, add Spin's `spin-*` headers, create a fresh instance from the
 //! component's pre-instantiated form, and run `wasi:http/incoming-handler` in its own task, which
-//! gets the CPU in the order requests arrived ([`crate::oldest_first`]). The whole exchange — instantiation, the handler, and the guest still streaming its body after the
-//! headers went out — is bounded by the request time limit; CPU-bound guests are also interrupted by
-//! the engine's epoch. A guest that traps or times out costs only its own request a 500.
+//! gets the CPU in the order requests arrived ([`crate::oldest_first`]). The whole exchange —
+//! instantiation, the handler, and the guest still streaming its body after the headers went out —
+//! is bounded by the request time limit; CPU-bound guests are also interrupted by the engine's
+//! epoch. A guest that traps or times out costs only its own request a 500.
 
 use crate::app::{App, HttpComponent};
 use crate::engine::{self, InstanceState};
@@ -50,17 +51,8 @@ pub async fn bind(address: &str) -> std::io::Result<TcpListener> {
     let resolved = tokio::net::lookup_host(address)
         .await?
         .next()
-        .ok_or_else(|| {
-            std::io::Error::new(
-                std::io::ErrorKind::AddrNotAvailable,
-                "the address resolves to nothing",
-            )
-        })?;
-    let socket = if resolved.is_ipv4() {
-        tokio::net::TcpSocket::new_v4()?
-    } else {
-        tokio::net::TcpSocket::new_v6()?
-    };
+        .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::AddrNotAvailable, "the address resolves to nothing"))?;
+    let socket = if resolved.is_ipv4() { tokio::net::TcpSocket::new_v4()? } else { tokio::net::TcpSocket::new_v6()? };
     socket.set_reuseaddr(true)?;
     socket.bind(resolved)?;
     socket.listen(LISTEN_BACKLOG)
@@ -110,10 +102,7 @@ pub async fn serve(
     }
     drop(listener);
     tracing::info!("shutting down: finishing in-flight requests");
-    if tokio::time::timeout(limits.shutdown_grace, graceful.shutdown())
-        .await
-        .is_err()
-    {
+    if tokio::time::timeout(limits.shutdown_grace, graceful.shutdown()).await.is_err() {
         tracing::warn!("shutdown grace period over; dropping remaining connections");
     }
     Ok(())
@@ -154,31 +143,12 @@ async fn handle(
             }
         }
     };
-    log_request(
-        &method,
-        &path,
-        &route,
-        &component.context.id,
-        response.status(),
-        started,
-    );
-    metrics::record_request(
-        &component.context.id,
-        &route,
-        response.status().as_u16(),
-        started.elapsed(),
-    );
+    log_request(&method, &path, &route, &component.context.id, response.status(), started);
+    metrics::record_request(&component.context.id, &route, response.status().as_u16(), started.elapsed());
     response
 }
 
-fn log_request(
-    method: &http::Method,
-    path: &str,
-    route: &str,
-    component: &str,
-    status: StatusCode,
-    started: Instant,
-) {
+fn log_request(method: &http::Method, path: &str, route: &str, component: &str, status: StatusCode, started: Instant) {
     tracing::info!(
         target: "request",
         %method,
@@ -256,10 +226,7 @@ async fn run_component(
     let max_body = limits.max_body_bytes;
     let request = request.map(move |body| Limited::new(body, max_body).map_err(body_error));
     let (sender, receiver) = tokio::sync::oneshot::channel();
-    let incoming = store
-        .data_mut()
-        .http()
-        .new_incoming_request(Scheme::Http, request)?;
+    let incoming = store.data_mut().http().new_incoming_request(Scheme::Http, request)?;
     let outparam = store.data_mut().http().new_response_outparam(sender)?;
     let pre = component.pre.clone();
     let timeout = limits.request_timeout;
@@ -267,22 +234,15 @@ async fn run_component(
         let _permit = permit;
         let work = async {
             let proxy = pre.instantiate_async(&mut store).await?;
-            proxy
-                .wasi_http_incoming_handler()
-                .call_handle(&mut store, incoming, outparam)
-                .await
+            proxy.wasi_http_incoming_handler().call_handle(&mut store, incoming, outparam).await
         };
         match tokio::time::timeout(timeout, work).await {
             Ok(result) => result.map_err(anyhow::Error::from),
-            Err(_) => Err(anyhow::anyhow!(
-                "request time limit of {timeout:?} exceeded"
-            )),
+            Err(_) => Err(anyhow::anyhow!("request time limit of {timeout:?} exceeded")),
         }
     }));
     match receiver.await {
-        Ok(Ok(response)) => {
-            Ok(response.map(|body| DeadlineBody::new(body, deadline).boxed_unsync()))
-        }
+        Ok(Ok(response)) => Ok(response.map(|body| DeadlineBody::new(body, deadline).boxed_unsync())),
         Ok(Err(code)) => anyhow::bail!("guest answered with error code {code:?}"),
         Err(_) => match task.await {
             Ok(Ok(())) => anyhow::bail!("guest returned without setting a response"),
@@ -295,9 +255,7 @@ async fn run_component(
 fn body_error(error: Box<dyn std::error::Error + Send + Sync>) -> HttpError {
     match error.downcast::<hyper::Error>() {
         Ok(hyper_error) => HttpError::from(*hyper_error),
-        Err(other) if other.is::<http_body_util::LengthLimitError>() => {
-            HttpError::HttpRequestBodySize(None)
-        }
+        Err(other) if other.is::<http_body_util::LengthLimitError>() => HttpError::HttpRequestBodySize(None),
         Err(other) => HttpError::InternalError(Some(other.to_string())),
     }
 }
@@ -308,10 +266,9 @@ fn plain_response(status: StatusCode, text: &'static str) -> Response<HyperOutgo
         .boxed_unsync();
     let mut response = Response::new(body);
     *response.status_mut() = status;
-    response.headers_mut().insert(
-        http::header::CONTENT_TYPE,
-        HeaderValue::from_static("text/plain"),
-    );
+    response
+        .headers_mut()
+        .insert(http::header::CONTENT_TYPE, HeaderValue::from_static("text/plain"));
     response
 }
 
@@ -324,10 +281,7 @@ struct DeadlineBody {
 
 impl DeadlineBody {
     fn new(inner: HyperOutgoingBody, deadline: tokio::time::Instant) -> Self {
-        Self {
-            inner,
-            deadline: Box::pin(tokio::time::sleep_until(deadline)),
-        }
+        Self { inner, deadline: Box::pin(tokio::time::sleep_until(deadline)) }
     }
 }
 
@@ -335,10 +289,7 @@ impl Body for DeadlineBody {
     type Data = Bytes;
     type Error = HttpError;
 
-    fn poll_frame(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-    ) -> Poll<Option<Result<Frame<Bytes>, HttpError>>> {
+    fn poll_frame(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, HttpError>>> {
         if let Poll::Ready(frame) = Pin::new(&mut self.inner).poll_frame(cx) {
             return Poll::Ready(frame);
         }

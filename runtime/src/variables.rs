@@ -111,10 +111,7 @@ mod tests {
     use super::*;
 
     fn decls() -> BTreeMap<String, VariableDecl> {
-        toml::from_str(
-            "base = { default = \"http://x\" }\nkey = { required = true, secret = true }",
-        )
-        .unwrap()
+        toml::from_str("base = { default = \"http://x\" }\nkey = { required = true, secret = true }").unwrap()
     }
 
     #[test]
@@ -125,18 +122,12 @@ mod tests {
             _ => None,
         })
         .unwrap();
-        assert_eq!(
-            app.expand("{{ base }}/v1?k={{key}}").unwrap(),
-            "http://y/v1?k=k"
-        );
+        assert_eq!(app.expand("{{ base }}/v1?k={{key}}").unwrap(), "http://y/v1?k=k");
     }
 
     #[test]
     fn missing_required_variable_is_an_error_naming_it() {
-        let error = AppVariables::resolve(&decls(), |_| None)
-            .err()
-            .unwrap()
-            .to_string();
+        let error = AppVariables::resolve(&decls(), |_| None).err().unwrap().to_string();
         assert!(error.contains("key"), "{error}");
         assert!(error.contains("SPIN_VARIABLE_KEY"), "{error}");
     }

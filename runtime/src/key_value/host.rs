@@ -50,9 +50,7 @@ impl InstanceState {
             Ok(checked_out) => checked_out,
             Err(error) => return Ok(Err(error)),
         };
-        let (connection, result) = pool
-            .write(connection, move |connection| operation(connection, &label))
-            .await;
+        let (connection, result) = pool.write(connection, move |connection| operation(connection, &label)).await;
         pool.give_back(connection);
         Ok(result.map_err(|error| Error::Other(error.to_string())))
     }
@@ -60,12 +58,7 @@ impl InstanceState {
 
 impl key_value::HostStore for InstanceState {
     async fn open(&mut self, label: String) -> Result<Result<Resource<Store>, Error>> {
-        if !self
-            .key_value
-            .allowed
-            .iter()
-            .any(|allowed| *allowed == label)
-        {
+        if !self.key_value.allowed.iter().any(|allowed| *allowed == label) {
             return Ok(Err(Error::AccessDenied));
         }
         let Some(pool) = self.key_value.stores.backends.get(&label).cloned() else {
@@ -74,11 +67,7 @@ impl key_value::HostStore for InstanceState {
         Ok(Ok(self.table().push(Store { label, pool })?))
     }
 
-    async fn get(
-        &mut self,
-        store: Resource<Store>,
-        key: String,
-    ) -> Result<Result<Option<Vec<u8>>, Error>> {
+    async fn get(&mut self, store: Resource<Store>, key: String) -> Result<Result<Option<Vec<u8>>, Error>> {
         self.read_store(&store, move |connection, label| {
             connection
                 .prepare_cached("SELECT value FROM spin_key_value WHERE store = ?1 AND key = ?2")?
@@ -87,12 +76,7 @@ impl key_value::HostStore for InstanceState {
         })
     }
 
-    async fn set(
-        &mut self,
-        store: Resource<Store>,
-        key: String,
-        value: Vec<u8>,
-    ) -> Result<Result<(), Error>> {
+    async fn set(&mut self, store: Resource<Store>, key: String, value: Vec<u8>) -> Result<Result<(), Error>> {
         self.with_store(&store, move |connection, label| {
             connection
                 .prepare_cached(
@@ -118,17 +102,14 @@ impl key_value::HostStore for InstanceState {
     async fn exists(&mut self, store: Resource<Store>, key: String) -> Result<Result<bool, Error>> {
         self.read_store(&store, move |connection, label| {
             connection
-                .prepare_cached(
-                    "SELECT EXISTS (SELECT 1 FROM spin_key_value WHERE store = ?1 AND key = ?2)",
-                )?
+                .prepare_cached("SELECT EXISTS (SELECT 1 FROM spin_key_value WHERE store = ?1 AND key = ?2)")?
                 .query_row((label, &key), |row| row.get(0))
         })
     }
 
     async fn get_keys(&mut self, store: Resource<Store>) -> Result<Result<Vec<String>, Error>> {
         self.read_store(&store, move |connection, label| {
-            let mut statement =
-                connection.prepare_cached("SELECT key FROM spin_key_value WHERE store = ?1")?;
+            let mut statement = connection.prepare_cached("SELECT key FROM spin_key_value WHERE store = ?1")?;
             statement.query_map([label], |row| row.get(0))?.collect()
         })
     }

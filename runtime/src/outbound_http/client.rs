@@ -44,9 +44,7 @@ pub struct OutboundClient {
 
 impl OutboundClient {
     pub fn new(blocked: Arc<BlockedNetworks>) -> anyhow::Result<Self> {
-        let mut http = HttpConnector::new_with_resolver(CheckedResolver {
-            blocked: blocked.clone(),
-        });
+        let mut http = HttpConnector::new_with_resolver(CheckedResolver { blocked: blocked.clone() });
         http.enforce_http(false);
         http.set_nodelay(true);
         let connector = hyper_rustls::HttpsConnectorBuilder::new()
@@ -63,29 +61,20 @@ impl OutboundClient {
 
     /// Whether `host` is an IP literal inside a blocked network (names are checked when resolved).
     fn blocks_literal(&self, host: &str) -> bool {
-        host.trim_start_matches('[')
-            .trim_end_matches(']')
-            .parse::<IpAddr>()
-            .is_ok_and(|ip| self.blocked.blocks(ip))
+        host.trim_start_matches('[').trim_end_matches(']').parse::<IpAddr>().is_ok_and(|ip| self.blocked.blocks(ip))
     }
 
     /// Sends `request` on a pooled connection, unless its host is a blocked IP literal. The
     /// guest's connect and first-byte timeouts together bound the wait for the response head (a
     /// reused connection has nothing to connect); the between-bytes timeout applies to each body
     /// frame.
-    pub async fn send(
-        &self,
-        request: Request<WasiBody>,
-        options: Option<RequestOptions>,
-    ) -> Result<Response<WasiBody>, HttpError> {
+    pub async fn send(&self, request: Request<WasiBody>, options: Option<RequestOptions>) -> Result<Response<WasiBody>, HttpError> {
         let host = request.uri().host().unwrap_or_default();
         if self.blocks_literal(host) {
             tracing::warn!(%host, "outbound request blocked by block_networks");
             return Err(HttpError::DestinationIpProhibited);
         }
-        let timeout = |pick: fn(&RequestOptions) -> Option<Duration>| {
-            options.as_ref().and_then(pick).unwrap_or(DEFAULT_TIMEOUT)
-        };
+        let timeout = |pick: fn(&RequestOptions) -> Option<Duration>| options.as_ref().and_then(pick).unwrap_or(DEFAULT_TIMEOUT);
         let head_limit = timeout(|o| o.connect_timeout) + timeout(|o| o.first_byte_timeout);
         let between_bytes = timeout(|o| o.between_bytes_timeout).max(Duration::from_nanos(1));
         let response = tokio::time::timeout(head_limit, self.client.request(request))
@@ -135,14 +124,9 @@ impl tower_service::Service<Name> for CheckedResolver {
     fn call(&mut self, name: Name) -> Self::Future {
         let blocked = self.blocked.clone();
         Box::pin(async move {
-            let addresses: Vec<SocketAddr> = tokio::net::lookup_host((name.as_str(), 0))
-                .await
-                .map_err(ResolveError::Lookup)?
-                .collect();
-            if let Some(address) = addresses
-                .iter()
-                .find(|address| blocked.blocks(address.ip()))
-            {
+            let addresses: Vec<SocketAddr> =
+                tokio::net::lookup_host((name.as_str(), 0)).await.map_err(ResolveError::Lookup)?.collect();
+            if let Some(address) = addresses.iter().find(|address| blocked.blocks(address.ip())) {
                 tracing::warn!(host = name.as_str(), ip = %address.ip(), "outbound request blocked by block_networks");
                 return Err(ResolveError::Blocked);
             }
@@ -158,17 +142,12 @@ fn error_code(error: &hyper_util::client::legacy::Error) -> HttpError {
         if let Some(resolve) = current.downcast_ref::<ResolveError>() {
             return match resolve {
                 ResolveError::Blocked => HttpError::DestinationIpProhibited,
-                ResolveError::Lookup(_) => HttpError::DnsError {
-                    rcode: Some("lookup failed".into()),
-                    info_code: None,
-                },
+                ResolveError::Lookup(_) => HttpError::DnsError { rcode: Some("lookup failed".into()), info_code: None },
             };
         }
         if let Some(io) = current.downcast_ref::<std::io::Error>() {
             let copy = std::io::Error::new(io.kind(), io.to_string());
-            let is_tls = io
-                .get_ref()
-                .is_some_and(|inner| inner.is::<rustls::Error>());
+            let is_tls = io.get_ref().is_some_and(|inner| inner.is::<rustls::Error>());
             return match io.kind() {
                 std::io::ErrorKind::ConnectionRefused => HttpError::ConnectionRefused,
                 std::io::ErrorKind::TimedOut => HttpError::ConnectionTimeout,
@@ -200,11 +179,7 @@ struct BetweenBytesTimeout {
 
 impl BetweenBytesTimeout {
     fn new(incoming: Incoming, limit: Duration) -> Self {
-        Self {
-            incoming,
-            limit,
-            timer: Box::pin(tokio::time::sleep(limit)),
-        }
+        Self { incoming, limit, timer: Box::pin(tokio::time::sleep(limit)) }
     }
 }
 
@@ -212,21 +187,16 @@ impl Body for BetweenBytesTimeout {
     type Data = Bytes;
     type Error = HttpError;
 
-    fn poll_frame(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-    ) -> Poll<Option<Result<Frame<Bytes>, HttpError>>> {
+    fn poll_frame(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, HttpError>>> {
         match Pin::new(&mut self.incoming).poll_frame(cx) {
             Poll::Ready(Some(Ok(frame))) => {
                 let next = tokio::time::Instant::now() + self.limit;
                 self.timer.as_mut().reset(next);
                 Poll::Ready(Some(Ok(frame)))
             }
-            Poll::Ready(Some(Err(error))) => Poll::Ready(Some(Err(if error.is_timeout() {
-                HttpError::HttpResponseTimeout
-            } else {
-                HttpError::from(error)
-            }))),
+            Poll::Ready(Some(Err(error))) => {
+                Poll::Ready(Some(Err(if error.is_timeout() { HttpError::HttpResponseTimeout } else { HttpError::from(error) })))
+            }
             Poll::Ready(None) => Poll::Ready(None),
             Poll::Pending => {
                 ready!(self.timer.as_mut().poll(cx));

@@ -11,10 +11,10 @@
 pub mod client;
 
 use anyhow::{Context, Result, bail};
-use client::OutboundClient;
 use ipnet::IpNet;
 use std::net::IpAddr;
 use std::sync::Arc;
+use client::OutboundClient;
 use wasmtime_wasi_http::{Error as HttpError, RequestOptions, WasiBody, WasiHttpHooks};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -34,11 +34,7 @@ enum PortPattern {
 #[derive(Debug, Clone, PartialEq)]
 enum AllowedHost {
     SelfApp,
-    Remote {
-        scheme: Option<String>,
-        host: HostPattern,
-        port: PortPattern,
-    },
+    Remote { scheme: Option<String>, host: HostPattern, port: PortPattern },
 }
 
 /// One component's `allowed_outbound_hosts`, already expanded from `{{ variables }}`.
@@ -51,27 +47,17 @@ impl OutboundPolicy {
     pub fn parse(entries: &[String]) -> Result<Self> {
         let allowed = entries
             .iter()
-            .map(|entry| {
-                parse_allowed(entry)
-                    .with_context(|| format!("invalid allowed_outbound_hosts entry `{entry}`"))
-            })
+            .map(|entry| parse_allowed(entry).with_context(|| format!("invalid allowed_outbound_hosts entry `{entry}`")))
             .collect::<Result<_>>()?;
         Ok(Self { allowed })
     }
 
     /// Whether a request to `scheme://host:port` may leave, given the app's own `host:port`.
     pub fn allows(&self, scheme: &str, host: &str, port: u16, self_authority: &str) -> bool {
-        let host = host
-            .trim_start_matches('[')
-            .trim_end_matches(']')
-            .to_ascii_lowercase();
+        let host = host.trim_start_matches('[').trim_end_matches(']').to_ascii_lowercase();
         self.allowed.iter().any(|allowed| match allowed {
             AllowedHost::SelfApp => format!("{host}:{port}") == self_authority,
-            AllowedHost::Remote {
-                scheme: allowed_scheme,
-                host: host_pattern,
-                port: port_pattern,
-            } => {
+            AllowedHost::Remote { scheme: allowed_scheme, host: host_pattern, port: port_pattern } => {
                 allowed_scheme.as_deref().is_none_or(|s| s == scheme)
                     && match host_pattern {
                         HostPattern::Any => true,
@@ -81,9 +67,7 @@ impl OutboundPolicy {
                     && match port_pattern {
                         PortPattern::Any => true,
                         PortPattern::SchemeDefault => Some(port) == default_port(scheme),
-                        PortPattern::Range(low, high) => {
-                            (*low..*high).contains(&port) || (low == high && port == *low)
-                        }
+                        PortPattern::Range(low, high) => (*low..*high).contains(&port) || (low == high && port == *low),
                     }
             }
         })
@@ -102,9 +86,7 @@ fn parse_allowed(entry: &str) -> Result<AllowedHost> {
     if entry == "self" {
         return Ok(AllowedHost::SelfApp);
     }
-    let (scheme, rest) = entry
-        .split_once("://")
-        .context("expected `scheme://host[:port]`")?;
+    let (scheme, rest) = entry.split_once("://").context("expected `scheme://host[:port]`")?;
     let rest = rest.strip_suffix('/').unwrap_or(rest);
     if rest.contains('/') {
         bail!("paths are not allowed, only `scheme://host[:port]`");
@@ -114,12 +96,7 @@ fn parse_allowed(entry: &str) -> Result<AllowedHost> {
     }
     let scheme = match scheme {
         "*" => None,
-        s if !s.is_empty()
-            && s.chars()
-                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)) =>
-        {
-            Some(s.to_string())
-        }
+        s if !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)) => Some(s.to_string()),
         _ => bail!("invalid scheme `{scheme}`"),
     };
     let (host, port) = split_host_port(rest)?;
@@ -128,11 +105,7 @@ fn parse_allowed(entry: &str) -> Result<AllowedHost> {
         h if h.starts_with("*.") => HostPattern::Subdomain(h[2..].to_ascii_lowercase()),
         h if h.contains('*') => bail!("`*` is only allowed as the whole host or a `*.` prefix"),
         "" => bail!("missing host"),
-        h => HostPattern::Exact(
-            h.trim_start_matches('[')
-                .trim_end_matches(']')
-                .to_ascii_lowercase(),
-        ),
+        h => HostPattern::Exact(h.trim_start_matches('[').trim_end_matches(']').to_ascii_lowercase()),
     };
     let port = match port {
         None if scheme.is_none() => bail!("a port is required when the scheme is `*`"),
@@ -143,9 +116,7 @@ fn parse_allowed(entry: &str) -> Result<AllowedHost> {
             PortPattern::Range(low.parse()?, high.parse()?)
         }
         Some(port) => {
-            let port: u16 = port
-                .parse()
-                .with_context(|| format!("invalid port `{port}`"))?;
+            let port: u16 = port.parse().with_context(|| format!("invalid port `{port}`"))?;
             PortPattern::Range(port, port)
         }
     };
@@ -175,17 +146,9 @@ impl BlockedNetworks {
         let mut networks = Vec::new();
         for entry in entries {
             if entry == "private" {
-                networks.extend(
-                    PRIVATE_NETWORKS
-                        .iter()
-                        .map(|n| n.parse::<IpNet>().expect("valid constant")),
-                );
+                networks.extend(PRIVATE_NETWORKS.iter().map(|n| n.parse::<IpNet>().expect("valid constant")));
             } else {
-                networks.push(
-                    entry
-                        .parse()
-                        .with_context(|| format!("block_networks: invalid CIDR `{entry}`"))?,
-                );
+                networks.push(entry.parse().with_context(|| format!("block_networks: invalid CIDR `{entry}`"))?);
             }
         }
         Ok(Self { networks })
@@ -196,24 +159,13 @@ impl BlockedNetworks {
             IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(address, IpAddr::V4),
             v4 => v4,
         };
-        self.networks
-            .iter()
-            .any(|network| network.contains(&address))
+        self.networks.iter().any(|network| network.contains(&address))
     }
 }
 
 const PRIVATE_NETWORKS: &[&str] = &[
-    "0.0.0.0/8",
-    "10.0.0.0/8",
-    "100.64.0.0/10",
-    "127.0.0.0/8",
-    "169.254.0.0/16",
-    "172.16.0.0/12",
-    "192.168.0.0/16",
-    "::1/128",
-    "::/128",
-    "fc00::/7",
-    "fe80::/10",
+    "0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12",
+    "192.168.0.0/16", "::1/128", "::/128", "fc00::/7", "fe80::/10",
 ];
 
 /// The `WasiHttpHooks` of one instance: the `allowed_outbound_hosts` check before the send
@@ -225,29 +177,14 @@ pub struct OutboundHooks {
 }
 
 impl OutboundHooks {
-    pub fn new(
-        policy: Arc<OutboundPolicy>,
-        client: Arc<OutboundClient>,
-        self_authority: String,
-    ) -> Self {
-        Self {
-            policy,
-            client,
-            self_authority,
-        }
+    pub fn new(policy: Arc<OutboundPolicy>, client: Arc<OutboundClient>, self_authority: String) -> Self {
+        Self { policy, client, self_authority }
     }
 }
 
 type SendFuture = Box<
-    dyn Future<
-            Output = Result<
-                (
-                    http::Response<WasiBody>,
-                    Box<dyn Future<Output = Result<(), HttpError>> + Send>,
-                ),
-                HttpError,
-            >,
-        > + Send,
+    dyn Future<Output = Result<(http::Response<WasiBody>, Box<dyn Future<Output = Result<(), HttpError>> + Send>), HttpError>>
+        + Send,
 >;
 
 impl WasiHttpHooks for OutboundHooks {
@@ -260,14 +197,8 @@ impl WasiHttpHooks for OutboundHooks {
         let uri = request.uri();
         let scheme = uri.scheme_str().unwrap_or("https").to_string();
         let host = uri.host().unwrap_or_default().to_string();
-        let port = uri
-            .port_u16()
-            .or_else(|| default_port(&scheme))
-            .unwrap_or(0);
-        if !self
-            .policy
-            .allows(&scheme, &host, port, &self.self_authority)
-        {
+        let port = uri.port_u16().or_else(|| default_port(&scheme)).unwrap_or(0);
+        if !self.policy.allows(&scheme, &host, port, &self.self_authority) {
             tracing::warn!(url = %uri, "outbound request denied: not in allowed_outbound_hosts");
             return Box::new(async { Err(HttpError::HttpRequestDenied) });
         }
@@ -275,11 +206,7 @@ impl WasiHttpHooks for OutboundHooks {
         Box::new(async move {
             let response = client.send(request, options).await?;
             // The pool's own tasks drive the connection: nothing is left for the guest to poll.
-            Ok((
-                response,
-                Box::new(async { Ok(()) })
-                    as Box<dyn Future<Output = Result<(), HttpError>> + Send>,
-            ))
+            Ok((response, Box::new(async { Ok(()) }) as Box<dyn Future<Output = Result<(), HttpError>> + Send>))
         })
     }
 }
@@ -320,13 +247,7 @@ mod tests {
 
     #[test]
     fn malformed_entries_are_errors() {
-        for bad in [
-            "api.keepa.com",
-            "https://x.com/path",
-            "*://x.com",
-            "https://a*b.com",
-            "https://x:port",
-        ] {
+        for bad in ["api.keepa.com", "https://x.com/path", "*://x.com", "https://a*b.com", "https://x:port"] {
             assert!(OutboundPolicy::parse(&[bad.to_string()]).is_err(), "{bad}");
         }
     }
@@ -334,15 +255,7 @@ mod tests {
     #[test]
     fn private_blocks_loopback_link_local_and_mapped_forms() {
         let blocked = BlockedNetworks::parse(&["private".into()]).unwrap();
-        for ip in [
-            "127.0.0.1",
-            "10.1.2.3",
-            "169.254.169.254",
-            "::1",
-            "::ffff:127.0.0.1",
-            "fd00::1",
-            "0.0.0.0",
-        ] {
+        for ip in ["127.0.0.1", "10.1.2.3", "169.254.169.254", "::1", "::ffff:127.0.0.1", "fd00::1", "0.0.0.0"] {
             assert!(blocked.blocks(ip.parse().unwrap()), "{ip}");
         }
         assert!(!blocked.blocks("93.184.216.34".parse().unwrap()));

@@ -18,10 +18,7 @@ impl sqlite::HostConnection for InstanceState {
         let Some(pool) = self.sqlite.databases.pool(&database).cloned() else {
             return Ok(Err(Error::NoSuchDatabase));
         };
-        let resource = self.table().push(Connection {
-            in_transaction: None,
-            pool,
-        })?;
+        let resource = self.table().push(Connection { in_transaction: None, pool })?;
         Ok(Ok(resource))
     }
 
@@ -46,10 +43,7 @@ impl sqlite::HostConnection for InstanceState {
             let result = run_statement(&sqlite, &statement, parameters);
             (sqlite, result)
         } else {
-            pool.write(sqlite, move |sqlite| {
-                run_statement(sqlite, &statement, parameters.clone())
-            })
-            .await
+            pool.write(sqlite, move |sqlite| run_statement(sqlite, &statement, parameters.clone())).await
         };
         if sqlite.is_autocommit() {
             pool.give_back(sqlite);
@@ -70,15 +64,9 @@ impl sqlite::HostConnection for InstanceState {
 
 /// A `SELECT` (or `WITH … SELECT`) that SQLite confirms does not write.
 fn is_plain_read(connection: &rusqlite::Connection, statement: &str) -> bool {
-    let head = statement
-        .trim_start()
-        .get(..6)
-        .unwrap_or("")
-        .to_ascii_lowercase();
+    let head = statement.trim_start().get(..6).unwrap_or("").to_ascii_lowercase();
     (head == "select" || head.starts_with("with"))
-        && connection
-            .prepare_cached(statement)
-            .is_ok_and(|prepared| prepared.readonly())
+        && connection.prepare_cached(statement).is_ok_and(|prepared| prepared.readonly())
 }
 
 fn run_statement(
@@ -87,13 +75,8 @@ fn run_statement(
     parameters: Vec<Value>,
 ) -> rusqlite::Result<QueryResult> {
     let mut prepared = connection.prepare_cached(statement)?;
-    let columns: Vec<String> = prepared
-        .column_names()
-        .into_iter()
-        .map(str::to_string)
-        .collect();
-    let parameters: Vec<rusqlite::types::Value> =
-        parameters.into_iter().map(to_sql_value).collect();
+    let columns: Vec<String> = prepared.column_names().into_iter().map(str::to_string).collect();
+    let parameters: Vec<rusqlite::types::Value> = parameters.into_iter().map(to_sql_value).collect();
     let mut rows = prepared.query(rusqlite::params_from_iter(parameters))?;
     let mut results = Vec::new();
     while let Some(row) = rows.next()? {
@@ -102,10 +85,7 @@ fn run_statement(
             .collect::<rusqlite::Result<Vec<_>>>()?;
         results.push(RowResult { values });
     }
-    Ok(QueryResult {
-        columns,
-        rows: results,
-    })
+    Ok(QueryResult { columns, rows: results })
 }
 
 fn to_sql_value(value: Value) -> rusqlite::types::Value {

@@ -32,11 +32,7 @@ pub struct ConnectionPool {
 
 impl ConnectionPool {
     pub fn new(path: PathBuf) -> Self {
-        Self {
-            path,
-            idle: Mutex::new(Vec::new()),
-            writer: Arc::new(tokio::sync::Mutex::new(())),
-        }
+        Self { path, idle: Mutex::new(Vec::new()), writer: Arc::new(tokio::sync::Mutex::new(())) }
     }
 
     /// Runs `write` (which may write) on `connection`: right here if SQLite's write lock is free,
