@@ -223,12 +223,13 @@ mod tests {
     fn spawn_all(
         scheduler: &Arc<Scheduler>,
         log: &Arc<StdMutex<Vec<String>>>,
-        names: &[&'static str],
+        names: &[&str],
         turns: usize,
     ) -> Vec<tokio::task::JoinHandle<()>> {
         names
             .iter()
             .map(|&name| {
+                let name = name.to_string();
                 let log = log.clone();
                 tokio::spawn(scheduler.run(async move {
                     for turn in 1..=turns {
@@ -309,6 +310,21 @@ mod tests {
             let finished = tokio::time::timeout(Duration::from_secs(5), join_all(tasks)).await;
             assert!(finished.is_ok(), "a stale ticket blocked the line");
             assert_eq!(*log.lock().unwrap(), ["a1", "a2", "b1", "b2"]);
+        });
+    }
+
+    #[test]
+    fn many_requests_on_several_workers_all_finish() {
+        let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_time().build().unwrap();
+        runtime.block_on(async {
+            let scheduler = Arc::new(Scheduler::default());
+            let log = Arc::new(StdMutex::new(Vec::new()));
+            let names: Vec<String> = (0..300).map(|i| format!("r{i}-")).collect();
+            let tasks = spawn_all(&scheduler, &log, &names.iter().map(String::as_str).collect::<Vec<_>>(), 3);
+            let finished = tokio::time::timeout(Duration::from_secs(20), join_all(tasks)).await;
+            assert!(finished.is_ok(), "requests were left waiting in line");
+            assert_eq!(log.lock().unwrap().len(), 900);
+            assert!(scheduler.lock().ready.is_empty() && scheduler.lock().parked.is_empty());
         });
     }
 
