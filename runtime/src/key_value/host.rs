@@ -11,12 +11,15 @@ use wasmtime::component::Resource;
 
 impl key_value::Host for InstanceState {}
 
+/// A store's pool and label with a connection taken from the pool.
+type CheckedOut = (Arc<ConnectionPool>, String, rusqlite::Connection);
+
 impl InstanceState {
     /// The store's pool and label, and a connection from the pool.
     fn checkout(
         &mut self,
         store: &Resource<Store>,
-    ) -> Result<Result<(Arc<ConnectionPool>, String, rusqlite::Connection), Error>> {
+    ) -> Result<Result<CheckedOut, Error>> {
         let entry = self.table().get(store)?;
         let (pool, label) = (Arc::clone(&entry.pool), entry.label.clone());
         Ok(match pool.take() {
@@ -58,7 +61,7 @@ impl InstanceState {
 
 impl key_value::HostStore for InstanceState {
     async fn open(&mut self, label: String) -> Result<Result<Resource<Store>, Error>> {
-        if !self.key_value.allowed.iter().any(|allowed| *allowed == label) {
+        if !self.key_value.allowed.contains(&label) {
             return Ok(Err(Error::AccessDenied));
         }
         let Some(pool) = self.key_value.stores.backends.get(&label).cloned() else {

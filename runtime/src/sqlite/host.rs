@@ -12,7 +12,7 @@ impl sqlite::Host for InstanceState {}
 
 impl sqlite::HostConnection for InstanceState {
     async fn open(&mut self, database: String) -> Result<Result<Resource<Connection>, Error>> {
-        if !self.sqlite.allowed.iter().any(|label| *label == database) {
+        if !self.sqlite.allowed.contains(&database) {
             return Ok(Err(Error::AccessDenied));
         }
         let Some(pool) = self.sqlite.databases.pool(&database).cloned() else {
