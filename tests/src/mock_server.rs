@@ -43,12 +43,21 @@ impl MockReply {
     }
 }
 
-/// The request a mock saw: method, path with query, body.
+/// The request a mock saw: method, path with query, headers, body.
 #[derive(Debug, Clone)]
 pub struct SeenRequest {
     pub method: String,
     pub path_and_query: String,
+    /// Names in lower case, in the order received.
+    pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
+}
+
+impl SeenRequest {
+    /// The first value of header `name` (lower case).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(seen, _)| seen == name).map(|(_, value)| value.as_str())
+    }
 }
 
 type Handler = dyn Fn(&SeenRequest) -> MockReply + Send + Sync;
@@ -136,6 +145,11 @@ async fn answer(handler: &Handler, request: hyper::Request<hyper::body::Incoming
     let seen = SeenRequest {
         method: parts.method.to_string(),
         path_and_query: parts.uri.path_and_query().map_or("/".into(), |p| p.to_string()),
+        headers: parts
+            .headers
+            .iter()
+            .map(|(name, value)| (name.to_string(), String::from_utf8_lossy(value.as_bytes()).into_owned()))
+            .collect(),
         body,
     };
     let reply = handler(&seen);

@@ -178,6 +178,20 @@ const TRANSCRIPT: &str = r##"<?xml version="1.0" encoding="utf-8" ?><transcript>
 const TRANSCRIPT_TEXT: &str = "Buy textbooks ranked under 200000 in June.\nSell them in August for 3 times the June price.\n\
     Patience is what separates a seasonal seller from a gambler & it's free.\nCash tied up in slow books cannot buy the next deal.";
 
+/// Whether the mock's watch page is YouTube's cookie-consent page instead, as in some regions.
+#[derive(Clone, Copy, PartialEq)]
+enum ConsentWall {
+    None,
+    /// Until the request carries the consent cookie of the form's `v` value.
+    UntilAccepted,
+    /// Whatever the request carries.
+    Always,
+}
+
+/// The consent form's `v` value and the cookie that accepts it.
+const CONSENT_VALUE: &str = "cb.20260101-00-p0.de+FX+123";
+const CONSENT_COOKIE: &str = "CONSENT=YES+cb.20260101-00-p0.de+FX+123";
+
 /// A mock YouTube on 127.0.0.1 (watch page, InnerTube player, timedtext) and what it was asked.
 struct MockYouTube {
     server: MockServer,
@@ -186,11 +200,23 @@ struct MockYouTube {
 
 impl MockYouTube {
     fn start() -> Self {
+        Self::start_with(ConsentWall::None)
+    }
+
+    fn start_with(wall: ConsentWall) -> Self {
         let port = Arc::new(OnceLock::<u16>::new());
         let seen = Arc::new(Mutex::new(Vec::new()));
         let (port_of_mock, log) = (port.clone(), seen.clone());
         let server = MockServer::start(move |request: &SeenRequest| {
             log.lock().unwrap().push(request.clone());
+            let walled = match wall {
+                ConsentWall::None => false,
+                ConsentWall::UntilAccepted => request.header("cookie") != Some(CONSENT_COOKIE),
+                ConsentWall::Always => true,
+            };
+            if walled && request.path_and_query.starts_with("/watch?") {
+                return consent_page();
+            }
             youtube_reply(request, &format!("http://localhost:{}", port_of_mock.get().expect("port set")))
         });
         port.set(server.address.port()).unwrap();
@@ -205,6 +231,15 @@ impl MockYouTube {
     fn seen(&self) -> Vec<SeenRequest> {
         self.seen.lock().unwrap().clone()
     }
+}
+
+fn consent_page() -> MockReply {
+    let page = format!(
+        "<html><body><form action=\"https://consent.youtube.com/s\" method=\"POST\">\
+         <input type=\"hidden\" name=\"gl\" value=\"DE\"><input type=\"hidden\" name=\"v\" value=\"{CONSENT_VALUE}\">\
+         <button>Accept all</button></form></body></html>"
+    );
+    MockReply::raw(200, "text/html; charset=utf-8", page.into_bytes())
 }
 
 fn youtube_reply(request: &SeenRequest, origin: &str) -> MockReply {
@@ -291,6 +326,36 @@ fn a_youtube_video_is_learned_from_its_manual_english_transcript() {
     assert_eq!(short["status"], "done", "{short}");
     assert_eq!(short["source_text"], TRANSCRIPT_TEXT, "{short}");
     assert_eq!(youtube.seen().len(), 6, "the short link fetched the same three");
+}
+
+#[test]
+fn a_consent_wall_is_accepted_with_its_cookie_and_one_that_stays_fails_the_job() {
+    let youtube = MockYouTube::start_with(ConsentWall::UntilAccepted);
+    let app = start(&[("youtube_base_url", &youtube.origin())]);
+    let job = app.wait_for_job(app.learn(&json!({"url": format!("https://www.youtube.com/watch?v={LESSON_VIDEO}")})));
+    assert_eq!(job["status"], "done", "{job}");
+    assert_eq!(job["source_text"], TRANSCRIPT_TEXT, "{job}");
+    let seen = youtube.seen();
+    let requests: Vec<(&str, Option<&str>)> =
+        seen.iter().map(|r| (r.path_and_query.split('?').next().unwrap(), r.header("cookie"))).collect();
+    assert_eq!(
+        requests,
+        [
+            ("/watch", None),
+            ("/watch", Some(CONSENT_COOKIE)),
+            ("/youtubei/v1/player", Some(CONSENT_COOKIE)),
+            ("/api/timedtext", Some(CONSENT_COOKIE)),
+        ],
+        "the wall accepted once, the cookie carried on"
+    );
+
+    let walled = MockYouTube::start_with(ConsentWall::Always);
+    let app = start(&[("youtube_base_url", &walled.origin())]);
+    let job = app.wait_for_job(app.learn(&json!({"url": format!("https://youtu.be/{LESSON_VIDEO}")})));
+    assert_eq!(job["status"], "failed", "{job}");
+    let error = job["error"].as_str().unwrap();
+    assert!(error.ends_with("and accepting it with the consent cookie did not get past it"), "{error}");
+    assert_eq!(walled.seen().len(), 2, "the watch page twice, nothing after it");
 }
 
 #[test]

@@ -1,6 +1,6 @@
 //! Guarded outbound requests of guided learning: a page to learn from, and the YouTube watch
 //! page, player endpoint and transcript ([`crate::youtube`]). One [`Outgoing`] request (a GET, or a
-//! POST with a JSON body), redirects followed by hand (at most [`MAX_REDIRECTS`], each target
+//! POST with a JSON body, optionally with a cookie for its own host), redirects followed by hand (at most [`MAX_REDIRECTS`], each target
 //! re-checked by [`url_guard`]), one deadline for the whole fetch, a size limit on the body, and
 //! only textual content (text, HTML, JSON, XML).
 //!
@@ -33,15 +33,23 @@ pub struct Outgoing {
     accept: &'static str,
     /// A JSON body makes the request a POST.
     json_body: Option<Vec<u8>>,
+    /// A `cookie` header, sent only to the host of the first URL (not to a redirect's other host).
+    cookie: Option<String>,
 }
 
 impl Outgoing {
     pub fn get(url: impl Into<String>, accept: &'static str) -> Self {
-        Outgoing { url: url.into(), accept, json_body: None }
+        Outgoing { url: url.into(), accept, json_body: None, cookie: None }
     }
 
     pub fn post_json(url: impl Into<String>, body: &serde_json::Value, accept: &'static str) -> Self {
-        Outgoing { url: url.into(), accept, json_body: Some(body.to_string().into_bytes()) }
+        Outgoing { url: url.into(), accept, json_body: Some(body.to_string().into_bytes()), cookie: None }
+    }
+
+    /// Sends `cookie` (`name=value`) along, if there is one.
+    pub fn with_cookie(mut self, cookie: Option<&str>) -> Self {
+        self.cookie = cookie.map(str::to_string);
+        self
     }
 }
 
@@ -98,7 +106,11 @@ pub async fn fetch(raw_url: &str) -> Result<Page, FetchError> {
 pub async fn send_guarded(mut request: Outgoing) -> Result<Page, FetchError> {
     let deadline = Instant::now() + FETCH_TIMEOUT;
     let mut url = url_guard::check(&request.url)?;
+    let cookie_host = url.host_str().map(str::to_string);
     for _ in 0..=MAX_REDIRECTS {
+        if url.host_str() != cookie_host.as_deref() {
+            request.cookie = None;
+        }
         let remaining = deadline.saturating_duration_since(Instant::now());
         let response = timer::within(remaining, send_once(&url, &request)).await.map_err(|_| FetchError::Timeout)??;
         let status = response.status();
@@ -144,6 +156,9 @@ async fn send_once(url: &Url, request: &Outgoing) -> Result<IncomingResponse, Fe
         .header("user-agent", "AgentArbitrage-Learn/1.0 (+guided learning)")
         .header("accept", request.accept)
         .header("accept-language", "en-US,en;q=0.8");
+    if let Some(cookie) = &request.cookie {
+        builder.header("cookie", cookie);
+    }
     if let Some(body) = &request.json_body {
         builder.header("content-type", "application/json").body(body.clone());
     }

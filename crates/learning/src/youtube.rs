@@ -5,6 +5,9 @@
 //! The transcript is fetched the way the youtube-transcript-api library (which the original used)
 //! fetches it from YouTube, in YouTube's own formats:
 //! 1. the watch page (`/watch?v=<id>`, HTML) carries the InnerTube API key (`"INNERTUBE_API_KEY":"…"`);
+//!    where YouTube shows its cookie-consent page instead (as it does in some regions), the page is
+//!    fetched again with the consent accepted (`CONSENT=YES+<the form's v>`), and the cookie is sent
+//!    to YouTube's host with the requests that follow;
 //! 2. the InnerTube player endpoint (`POST /youtubei/v1/player?key=<key>`, JSON), asked as the
 //!    Android app, says whether the video plays and lists its caption tracks;
 //! 3. the chosen track's `baseUrl` (without `&fmt=srv3`) answers timedtext XML, one `<text>` per
@@ -13,7 +16,8 @@
 //! A manually created English track is preferred to an auto-generated one. Every request goes
 //! through the guarded fetcher ([`fetch::send_guarded`]); the caption URL comes from YouTube's
 //! answer, so it is resolved and re-checked like a redirect. Each failure says why (no captions, no
-//! English ones, unplayable with YouTube's reason, a consent or captcha wall). The original's
+//! English ones, unplayable with YouTube's reason, a consent wall that accepting did not lift, a
+//! captcha wall). The original's
 //! Bright Data proxy, which gets around YouTube blocking data-centre addresses, is not supported.
 //! The origin of the watch page and player endpoint is the `youtube_base_url` variable.
 
@@ -36,6 +40,8 @@ const SHORT_HOSTS: [&str; 2] = ["youtu.be", "www.youtu.be"];
 const PATH_FORMS: [&str; 3] = ["shorts", "embed", "live"];
 /// What a consent wall's form posts to.
 const CONSENT_FORM: &str = "action=\"https://consent.youtube.com/s\"";
+/// The consent form's field whose value the consent cookie carries.
+const CONSENT_FIELD: &str = "name=\"v\" value=\"";
 const KEY_MARKER: &str = "\"INNERTUBE_API_KEY\"";
 
 /// Why a video's transcript could not be had.
@@ -61,9 +67,10 @@ impl std::fmt::Display for TranscriptError {
         match self {
             TranscriptError::Fetch(what, error) => write!(f, "could not fetch YouTube's {what}: {error}"),
             TranscriptError::TooLarge(what) => write!(f, "YouTube's {what} is larger than {} MiB", MAX_BODY_BYTES >> 20),
-            TranscriptError::ConsentWall => {
-                f.write_str("YouTube answered with its cookie-consent page instead of the video (as it does in some regions)")
-            }
+            TranscriptError::ConsentWall => f.write_str(
+                "YouTube answered with its cookie-consent page instead of the video (as it does in some regions), \
+                 and accepting it with the consent cookie did not get past it",
+            ),
             TranscriptError::Captcha => f.write_str(
                 "YouTube answered with a captcha: it is blocking requests from this server's address \
                  (fetching through a proxy, as the original could, is not supported)",
@@ -133,6 +140,15 @@ pub fn innertube_api_key(html: &str) -> Result<String, TranscriptError> {
         None if html.contains("class=\"g-recaptcha\"") => Err(TranscriptError::Captcha),
         None => Err(TranscriptError::NoApiKey),
     }
+}
+
+/// The cookie that accepts a consent wall: `CONSENT=YES+` and the value of the form's `v` field
+/// (what youtube-transcript-api sets); `None` if the page has no usable one.
+pub fn consent_cookie(html: &str) -> Option<String> {
+    let start = html.find(CONSENT_FIELD)? + CONSENT_FIELD.len();
+    let value = &html[start..][..html[start..].find('"')?];
+    let usable = !value.is_empty() && value.bytes().all(|b| b.is_ascii_graphic() && b != b';');
+    usable.then(|| format!("CONSENT=YES+{value}"))
 }
 
 /// The body of the player request for `video_id`.
@@ -301,17 +317,45 @@ impl Transcript {
 /// Fetches the English transcript of `video_id` from YouTube at `base_url` (an origin).
 pub async fn transcript(base_url: &str, video_id: &str) -> Result<Transcript, TranscriptError> {
     let base = base_url.trim_end_matches('/');
-    let watch = fetched("watch page", Outgoing::get(format!("{base}/watch?v={video_id}"), "text/html")).await?;
-    // A watch page cut at the size limit still has its key near the top.
-    let key = innertube_api_key(&String::from_utf8_lossy(&watch.body))?;
+    let (key, cookie) = watch_page_key(base, video_id).await?;
     let player_url = format!("{base}/youtubei/v1/player?key={key}");
-    let player = fetched_whole("player answer", Outgoing::post_json(player_url, &player_request(video_id), "application/json")).await?;
+    let player_request = Outgoing::post_json(player_url, &player_request(video_id), "application/json");
+    let player = fetched_whole("player answer", player_request.with_cookie(cookie.as_deref())).await?;
     let tracks = caption_tracks(&player.body)?;
     let track = english_track(&tracks)?.clone();
     let answered_from = Url::parse(&player.url).map_err(|e| TranscriptError::BadPlayerAnswer(e.to_string()))?;
-    let xml = fetched_whole("transcript", Outgoing::get(transcript_url(&answered_from, &track)?, "text/xml, application/xml")).await?;
+    let caption_url = transcript_url(&answered_from, &track)?;
+    // The consent cookie is YouTube's: it goes along only if the captions are on YouTube's host.
+    let same_host = host_of(&caption_url) == host_of(base);
+    let transcript_request = Outgoing::get(caption_url, "text/xml, application/xml").with_cookie(cookie.as_deref().filter(|_| same_host));
+    let xml = fetched_whole("transcript", transcript_request).await?;
     let text = transcript_text(&String::from_utf8_lossy(&xml.body))?;
     Ok(Transcript { video_id: video_id.to_string(), track, text })
+}
+
+/// The InnerTube API key of the video's watch page, and the consent cookie if a consent wall had
+/// to be accepted to get it.
+async fn watch_page_key(base: &str, video_id: &str) -> Result<(String, Option<String>), TranscriptError> {
+    let url = format!("{base}/watch?v={video_id}");
+    let page = watch_page(Outgoing::get(&url, "text/html")).await?;
+    match innertube_api_key(&page) {
+        Err(TranscriptError::ConsentWall) => {
+            let cookie = consent_cookie(&page).ok_or(TranscriptError::ConsentWall)?;
+            let page = watch_page(Outgoing::get(url, "text/html").with_cookie(Some(&cookie))).await?;
+            Ok((innertube_api_key(&page)?, Some(cookie)))
+        }
+        key => Ok((key?, None)),
+    }
+}
+
+/// A watch page's HTML; one cut at the size limit still has its key near the top.
+async fn watch_page(request: Outgoing) -> Result<String, TranscriptError> {
+    let page = fetched("watch page", request).await?;
+    Ok(String::from_utf8_lossy(&page.body).into_owned())
+}
+
+fn host_of(url: &str) -> Option<String> {
+    Url::parse(url).ok().and_then(|url| url.host_str().map(str::to_string))
 }
 
 /// Sends `request` through the guard; a body over the size limit is cut.
@@ -394,6 +438,21 @@ mod tests {
         assert_eq!(innertube_api_key(r#"<div class="g-recaptcha" data-sitekey="x"></div>"#), Err(TranscriptError::Captcha));
         let consent = r#"<form action="https://consent.youtube.com/s" method="POST"><input name="v" value="x"></form>"#;
         assert_eq!(innertube_api_key(consent), Err(TranscriptError::ConsentWall));
+    }
+
+    #[test]
+    fn a_consent_wall_is_accepted_with_the_value_of_its_form() {
+        let wall = r#"<form action="https://consent.youtube.com/s" method="POST">
+            <input type="hidden" name="gl" value="DE"><input type="hidden" name="v" value="cb.20260101-00-p0.de+FX+123"></form>"#;
+        assert_eq!(consent_cookie(wall), Some("CONSENT=YES+cb.20260101-00-p0.de+FX+123".into()));
+        for unusable in [
+            r#"<form action="https://consent.youtube.com/s"></form>"#,
+            r#"<input name="v" value="">"#,
+            r#"<input name="v" value="a; other=cookie">"#,
+            r#"<input name="v" value="unterminated"#,
+        ] {
+            assert_eq!(consent_cookie(unusable), None, "{unusable}");
+        }
     }
 
     #[test]
