@@ -172,6 +172,24 @@ fn outbound_connections_are_kept_alive_across_requests() {
 }
 
 #[test]
+fn outbound_first_byte_timeout_is_kept_apart_from_the_connect_timeout() {
+    let upstream = MockServer::start(|request| match request.path_and_query.as_str() {
+        "/slow" => MockReply::raw(200, "text/plain", b"late".to_vec()).delayed(std::time::Duration::from_millis(1500)),
+        _ => MockReply::raw(200, "text/plain", b"at once".to_vec()),
+    });
+    let app = probe().variable("upstream_port", &upstream.address.port().to_string()).start();
+    let client = app.client();
+    let timed = |path: &str, first_byte_ms: u64| {
+        client.get(&format!("/ops/outbound-timed?url={}{path}&first_byte_ms={first_byte_ms}", upstream.url())).json()
+    };
+    assert_eq!(timed("/fast", 500), json!({"status": 200}));
+    let late = timed("/slow", 500);
+    assert!(late["error"].as_str().unwrap().contains("ConnectionReadTimeout"), "a minute to connect is not more time for the head: {late}");
+    assert_eq!(timed("/slow", 5000), json!({"status": 200}));
+    assert_eq!(timed("/fast", 500), json!({"status": 200}), "later requests are not held up");
+}
+
+#[test]
 fn block_networks_applies_at_connect_time() {
     let upstream = MockServer::start(|_| MockReply::raw(200, "text/plain", b"private".to_vec()));
     let dir = tempfile::tempdir().unwrap();

@@ -16,7 +16,7 @@ use http::{Request, Response};
 use hyper::body::{Body, Frame, Incoming};
 use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::Client;
-use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::client::legacy::connect::{HttpConnector, capture_connection};
 use hyper_util::client::legacy::connect::dns::Name;
 use hyper_util::rt::TokioExecutor;
 use std::error::Error as StdError;
@@ -64,23 +64,34 @@ impl OutboundClient {
         host.trim_start_matches('[').trim_end_matches(']').parse::<IpAddr>().is_ok_and(|ip| self.blocked.blocks(ip))
     }
 
-    /// Sends `request` on a pooled connection, unless its host is a blocked IP literal. The
-    /// guest's connect and first-byte timeouts together bound the wait for the response head (a
-    /// reused connection has nothing to connect); the between-bytes timeout applies to each body
-    /// frame.
-    pub async fn send(&self, request: Request<WasiBody>, options: Option<RequestOptions>) -> Result<Response<WasiBody>, HttpError> {
+    /// Sends `request` on a pooled connection, unless its host is a blocked IP literal. As in
+    /// wasi-http's default sender, the guest's connect timeout bounds getting a connection (a
+    /// pooled one is there at once), its first-byte timeout the wait for the response head from
+    /// then on, and its between-bytes timeout each body frame.
+    pub async fn send(&self, mut request: Request<WasiBody>, options: Option<RequestOptions>) -> Result<Response<WasiBody>, HttpError> {
         let host = request.uri().host().unwrap_or_default();
         if self.blocks_literal(host) {
             tracing::warn!(%host, "outbound request blocked by block_networks");
             return Err(HttpError::DestinationIpProhibited);
         }
         let timeout = |pick: fn(&RequestOptions) -> Option<Duration>| options.as_ref().and_then(pick).unwrap_or(DEFAULT_TIMEOUT);
-        let head_limit = timeout(|o| o.connect_timeout) + timeout(|o| o.first_byte_timeout);
         let between_bytes = timeout(|o| o.between_bytes_timeout).max(Duration::from_nanos(1));
-        let response = tokio::time::timeout(head_limit, self.client.request(request))
-            .await
-            .map_err(|_| HttpError::ConnectionReadTimeout)?
-            .map_err(|error| error_code(&error))?;
+        let mut connection = capture_connection(&mut request);
+        let mut response = std::pin::pin!(self.client.request(request));
+        let connecting = async {
+            tokio::select! {
+                finished = &mut response => Some(finished),
+                _ = connection.wait_for_connection_metadata() => None,
+            }
+        };
+        let finished = match tokio::time::timeout(timeout(|o| o.connect_timeout), connecting).await {
+            Err(_) => return Err(HttpError::ConnectionTimeout),
+            Ok(Some(finished)) => finished,
+            Ok(None) => tokio::time::timeout(timeout(|o| o.first_byte_timeout), &mut response)
+                .await
+                .map_err(|_| HttpError::ConnectionReadTimeout)?,
+        };
+        let response = finished.map_err(|error| error_code(&error))?;
         Ok(response.map(|incoming| {
             use http_body_util::BodyExt;
             BetweenBytesTimeout::new(incoming, between_bytes).boxed_unsync()

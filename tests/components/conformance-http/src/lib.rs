@@ -18,6 +18,7 @@ async fn handle(request: Request) -> Response {
         op if op.starts_with("kv/") => reply(key_value(&op[3..], &request)),
         op if op.starts_with("variable/") => reply(variable(&op[9..])),
         "outbound" => reply(outbound(&query).await),
+        "outbound-timed" => reply(outbound_timed(&query)),
         "undeclared" => reply(undeclared_stores()),
         "busy" => busy_forever(),
         "sleep" => {
@@ -142,6 +143,33 @@ async fn outbound(query: &str) -> Json {
     match spin_sdk::http::send::<_, Response>(request).await {
         Ok(response) => json!({"status": response.status(), "body": String::from_utf8_lossy(response.body())}),
         Err(error) => json!({"error": format!("{error:?}")}),
+    }
+}
+
+/// `outbound-timed?url=http://…&first_byte_ms=…`: a GET with the guest's first-byte timeout set
+/// (its connect timeout a minute), answering the status or the host's error code.
+fn outbound_timed(query: &str) -> Json {
+    use spin_sdk::wit::wasi::http0_2_0::outgoing_handler;
+    use spin_sdk::wit::wasi::http0_2_0::types::{Fields, OutgoingRequest, RequestOptions, Scheme};
+    let url = param(query, "url");
+    let (authority, path) = url.trim_start_matches("http://").split_once('/').unwrap_or((&url, ""));
+    let request = OutgoingRequest::new(Fields::new());
+    let _ = request.set_scheme(Some(&Scheme::Http));
+    let _ = request.set_authority(Some(authority));
+    let _ = request.set_path_with_query(Some(&format!("/{path}")));
+    let options = RequestOptions::new();
+    let first_byte_ms: u64 = param(query, "first_byte_ms").parse().unwrap_or(0);
+    let _ = options.set_connect_timeout(Some(60_000_000_000));
+    let _ = options.set_first_byte_timeout(Some(first_byte_ms * 1_000_000));
+    let pending = match outgoing_handler::handle(request, Some(options)) {
+        Ok(pending) => pending,
+        Err(code) => return json!({"error": format!("{code:?}")}),
+    };
+    pending.subscribe().block();
+    match pending.get() {
+        Some(Ok(Ok(response))) => json!({"status": response.status()}),
+        Some(Ok(Err(code))) => json!({"error": format!("{code:?}")}),
+        _ => json!({"error": "no response"}),
     }
 }
 
