@@ -8,6 +8,7 @@ mod backup;
 mod bindings;
 mod engine;
 mod key_value;
+mod malloc_arena;
 mod manifest;
 mod metrics;
 mod migrate;
@@ -107,6 +108,7 @@ struct UpArgs {
 }
 
 fn main() -> Result<()> {
+    malloc_arena::use_one();
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
