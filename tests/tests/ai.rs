@@ -221,6 +221,34 @@ fn the_budget_warns_at_80_percent_and_refuses_at_100() {
 }
 
 #[test]
+fn concurrent_misses_never_overshoot_the_user_cap_or_the_budget() {
+    let app = start(&[("llm_daily_budget", "6"), ("llm_user_daily_cap", "4")]);
+    app.llm.set_delay(Duration::from_millis(300));
+    let asins: Vec<String> = (20..25).map(|i| format!("00000000{i}")).collect();
+    app.insert_deals(&asins.iter().map(|asin| good_deal(asin)).collect::<Vec<_>>());
+    // 20 different questions at once: every reservation is made while the others are in flight.
+    let ask_all = |session: &Session| -> Vec<String> {
+        let questions: Vec<String> = asins
+            .iter()
+            .flat_map(|asin| ["olyvia", "joel", "evelyn", "errol"].map(|mentor| format!("/api/ava-advice/{asin}?mentor={mentor}")))
+            .collect();
+        std::thread::scope(|scope| {
+            let asked: Vec<_> = questions.iter().map(|path| scope.spawn(move || session.get(path).json())).collect();
+            asked.into_iter().map(|answer| answer.join().unwrap()["source"].as_str().unwrap().to_string()).collect()
+        })
+    };
+    let count = |sources: &[String], source: &str| sources.iter().filter(|s| *s == source).count();
+
+    let user = ask_all(&app.user);
+    assert_eq!((count(&user, "llm"), count(&user, "offline")), (4, 16), "the user's cap of 4: {user:?}");
+    // Same settings, so the admin's copies of the user's 4 answers come from the cache.
+    let admin = ask_all(&app.admin);
+    assert_eq!((count(&admin, "cache"), count(&admin, "llm"), count(&admin, "offline")), (4, 2, 14), "budget of 6: {admin:?}");
+    assert_eq!(app.llm.request_count(), 6, "nothing sent over the budget");
+    assert_eq!(app.app.client().get("/api/health").json()["ai"]["calls_today"], 6);
+}
+
+#[test]
 fn chat_follow_ups_carry_the_history_and_replies_are_sanitized() {
     let app = start(&[]);
     let first = app.user.post_json("/api/mentor-chat", &json!({"message": "What rank is too slow?", "mentor": "joel"}));
