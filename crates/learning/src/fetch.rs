@@ -1,8 +1,8 @@
 //! Guarded outbound requests of guided learning: a page to learn from, and the YouTube watch
 //! page, player endpoint and transcript ([`crate::youtube`]). One [`Outgoing`] request (a GET, or a
-//! POST with a JSON body, optionally with a cookie for its own host), redirects followed by hand (at most [`MAX_REDIRECTS`], each target
-//! re-checked by [`url_guard`]), one deadline for the whole fetch, a size limit on the body, and
-//! only textual content (text, HTML, JSON, XML).
+//! POST with a JSON body; optionally a cookie, sent only to its own host), redirects followed by
+//! hand (at most [`MAX_REDIRECTS`], each target re-checked by [`url_guard`]), one deadline for the
+//! whole fetch, a size limit on the body, and only textual content (text, HTML, JSON, XML).
 //!
 //! The host enforces `allowed_outbound_hosts` and `block_networks`; their refusals come back as
 //! typed errors so the job can say why a page was not learned.
@@ -33,8 +33,15 @@ pub struct Outgoing {
     accept: &'static str,
     /// A JSON body makes the request a POST.
     json_body: Option<Vec<u8>>,
-    /// A `cookie` header, sent only to the host of the first URL (not to a redirect's other host).
-    cookie: Option<String>,
+    cookie: Option<HostCookie>,
+}
+
+/// A `cookie` header value (`name=value`) for one host: sent on every request to that host, and
+/// on none to another (the first URL's, or a redirect's).
+#[derive(Clone, Debug, PartialEq)]
+pub struct HostCookie {
+    pub host: String,
+    pub value: String,
 }
 
 impl Outgoing {
@@ -46,9 +53,9 @@ impl Outgoing {
         Outgoing { url: url.into(), accept, json_body: Some(body.to_string().into_bytes()), cookie: None }
     }
 
-    /// Sends `cookie` (`name=value`) along, if there is one.
-    pub fn with_cookie(mut self, cookie: Option<&str>) -> Self {
-        self.cookie = cookie.map(str::to_string);
+    /// Sends `cookie` along to its host, if there is one.
+    pub fn with_cookie(mut self, cookie: Option<&HostCookie>) -> Self {
+        self.cookie = cookie.cloned();
         self
     }
 }
@@ -106,11 +113,7 @@ pub async fn fetch(raw_url: &str) -> Result<Page, FetchError> {
 pub async fn send_guarded(mut request: Outgoing) -> Result<Page, FetchError> {
     let deadline = Instant::now() + FETCH_TIMEOUT;
     let mut url = url_guard::check(&request.url)?;
-    let cookie_host = url.host_str().map(str::to_string);
     for _ in 0..=MAX_REDIRECTS {
-        if url.host_str() != cookie_host.as_deref() {
-            request.cookie = None;
-        }
         let remaining = deadline.saturating_duration_since(Instant::now());
         let response = timer::within(remaining, send_once(&url, &request)).await.map_err(|_| FetchError::Timeout)??;
         let status = response.status();
@@ -156,8 +159,8 @@ async fn send_once(url: &Url, request: &Outgoing) -> Result<IncomingResponse, Fe
         .header("user-agent", "AgentArbitrage-Learn/1.0 (+guided learning)")
         .header("accept", request.accept)
         .header("accept-language", "en-US,en;q=0.8");
-    if let Some(cookie) = &request.cookie {
-        builder.header("cookie", cookie);
+    if let Some(cookie) = request.cookie.as_ref().filter(|cookie| url.host_str() == Some(cookie.host.as_str())) {
+        builder.header("cookie", &cookie.value);
     }
     if let Some(body) = &request.json_body {
         builder.header("content-type", "application/json").body(body.clone());

@@ -17,11 +17,11 @@
 //! through the guarded fetcher ([`fetch::send_guarded`]); the caption URL comes from YouTube's
 //! answer, so it is resolved and re-checked like a redirect. Each failure says why (no captions, no
 //! English ones, unplayable with YouTube's reason, a consent wall that accepting did not lift, a
-//! captcha wall). The original's
-//! Bright Data proxy, which gets around YouTube blocking data-centre addresses, is not supported.
+//! captcha wall). The original's Bright Data proxy, which gets around YouTube blocking data-centre
+//! addresses, is not supported.
 //! The origin of the watch page and player endpoint is the `youtube_base_url` variable.
 
-use crate::fetch::{self, FetchError, MAX_BODY_BYTES, Outgoing, Page};
+use crate::fetch::{self, FetchError, HostCookie, MAX_BODY_BYTES, Outgoing, Page};
 use crate::text;
 use serde::Deserialize;
 use serde_json::json;
@@ -320,27 +320,26 @@ pub async fn transcript(base_url: &str, video_id: &str) -> Result<Transcript, Tr
     let (key, cookie) = watch_page_key(base, video_id).await?;
     let player_url = format!("{base}/youtubei/v1/player?key={key}");
     let player_request = Outgoing::post_json(player_url, &player_request(video_id), "application/json");
-    let player = fetched_whole("player answer", player_request.with_cookie(cookie.as_deref())).await?;
+    let player = fetched_whole("player answer", player_request.with_cookie(cookie.as_ref())).await?;
     let tracks = caption_tracks(&player.body)?;
     let track = english_track(&tracks)?.clone();
     let answered_from = Url::parse(&player.url).map_err(|e| TranscriptError::BadPlayerAnswer(e.to_string()))?;
-    let caption_url = transcript_url(&answered_from, &track)?;
-    // The consent cookie is YouTube's: it goes along only if the captions are on YouTube's host.
-    let same_host = host_of(&caption_url) == host_of(base);
-    let transcript_request = Outgoing::get(caption_url, "text/xml, application/xml").with_cookie(cookie.as_deref().filter(|_| same_host));
-    let xml = fetched_whole("transcript", transcript_request).await?;
+    let transcript_request = Outgoing::get(transcript_url(&answered_from, &track)?, "text/xml, application/xml");
+    let xml = fetched_whole("transcript", transcript_request.with_cookie(cookie.as_ref())).await?;
     let text = transcript_text(&String::from_utf8_lossy(&xml.body))?;
     Ok(Transcript { video_id: video_id.to_string(), track, text })
 }
 
-/// The InnerTube API key of the video's watch page, and the consent cookie if a consent wall had
-/// to be accepted to get it.
-async fn watch_page_key(base: &str, video_id: &str) -> Result<(String, Option<String>), TranscriptError> {
+/// The InnerTube API key of the video's watch page, and the consent cookie (for the watch page's
+/// host) if a consent wall had to be accepted to get it.
+async fn watch_page_key(base: &str, video_id: &str) -> Result<(String, Option<HostCookie>), TranscriptError> {
     let url = format!("{base}/watch?v={video_id}");
     let page = watch_page(Outgoing::get(&url, "text/html")).await?;
     match innertube_api_key(&page) {
         Err(TranscriptError::ConsentWall) => {
-            let cookie = consent_cookie(&page).ok_or(TranscriptError::ConsentWall)?;
+            let value = consent_cookie(&page).ok_or(TranscriptError::ConsentWall)?;
+            let host = Url::parse(&url).ok().and_then(|url| url.host_str().map(str::to_string));
+            let cookie = HostCookie { host: host.ok_or(TranscriptError::ConsentWall)?, value };
             let page = watch_page(Outgoing::get(url, "text/html").with_cookie(Some(&cookie))).await?;
             Ok((innertube_api_key(&page)?, Some(cookie)))
         }
@@ -352,10 +351,6 @@ async fn watch_page_key(base: &str, video_id: &str) -> Result<(String, Option<St
 async fn watch_page(request: Outgoing) -> Result<String, TranscriptError> {
     let page = fetched("watch page", request).await?;
     Ok(String::from_utf8_lossy(&page.body).into_owned())
-}
-
-fn host_of(url: &str) -> Option<String> {
-    Url::parse(url).ok().and_then(|url| url.host_str().map(str::to_string))
 }
 
 /// Sends `request` through the guard; a body over the size limit is cut.
