@@ -15,7 +15,7 @@ use domain::keepa::parse_product_response;
 use domain::time::UnixSeconds;
 use integration_tests::RuntimeProcess;
 use integration_tests::mock_keepa::{IngestApp, Kind, MockKeepa, MockKeepaOptions};
-use integration_tests::mock_llm::{LlmFault, MockLlm, PipelineAnswers, PipelineCall};
+use integration_tests::mock_llm::{LlmFault, MockLlm, PipelineAnswers, PipelineCall, prompt_text};
 use rusqlite::Connection;
 use serde_json::Value;
 use tempfile::TempDir;
@@ -160,6 +160,12 @@ fn ai_answers_shape_the_stored_deals_and_are_cached_across_runs() {
     assert!(llm.pipeline_calls(PipelineCall::PriceReview) >= 10, "textbooks with three or more sales are reviewed");
     assert_eq!(llm.pipeline_calls(PipelineCall::Seasonality) as i64, count(&db, "SELECT COUNT(*) FROM deals WHERE seasonality_source = 'ai'"));
     assert!(count(&db, "SELECT COUNT(*) FROM deals WHERE list_at_review = 'ai_yes'") >= 10);
+    let reviews: Vec<String> =
+        llm.requests().iter().map(prompt_text).filter(|prompt| PipelineCall::of(prompt) == Some(PipelineCall::PriceReview)).collect();
+    for prompt in &reviews {
+        let pages = prompt.lines().find_map(|line| line.strip_prefix("Pages: ")).unwrap_or_else(|| panic!("no page count in\n{prompt}"));
+        assert!(pages.parse::<u32>().is_ok_and(|pages| pages >= 96), "Keepa's numberOfPages reaches the review: {pages:?}");
+    }
     for asin in asins_of(&keepa, Kind::YearRound) {
         let (season, source): (String, String) =
             db.query_row("SELECT seasonality, seasonality_source FROM deals WHERE asin = ?", [&asin], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();

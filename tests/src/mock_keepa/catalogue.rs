@@ -228,7 +228,7 @@ impl Book {
         });
         let product = json!({
             "asin": asin, "title": title, "manufacturer": publisher, "author": format!("Author {}", index % 97),
-            "binding": "Paperback", "imagesCSV": format!("{asin}.jpg"),
+            "binding": "Paperback", "numberOfPages": 96 + index % 50 * 8, "imagesCSV": format!("{asin}.jpg"),
             "categoryTree": categories.iter().enumerate().map(|(n, name)| json!({"catId": 283155 + n, "name": name})).collect::<Vec<_>>(),
             "trackingSince": start_km, "lastUpdate": last_update_km,
             "fbaFees": if missing { Value::Null } else { json!({"pickAndPackFee": 300 + (index as i64 % 5) * 80}) },

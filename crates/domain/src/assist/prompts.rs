@@ -68,6 +68,7 @@ pub fn price_review_request(product: &Product, price: Cents, seasons: Option<Sea
          Category: {category}\n\
          Season: {season_short}\n\
          Binding: {binding}\n\
+         Pages: {pages}\n\
          Current Rank: {rank_now}, 90-day Avg Rank: {rank_avg90}\n\
          3-year price trend: {trend}\n\
          3-year average sale price: {average}\n\
@@ -77,6 +78,7 @@ pub fn price_review_request(product: &Product, price: Cents, seasons: Option<Sea
         category = category_path(product),
         season_short = month_or_unknown(season),
         binding = text_or_unknown(product.binding.as_deref()),
+        pages = product.pages.map_or_else(|| "unknown".to_owned(), |pages| pages.to_string()),
         rank_now = rank(stats.and_then(|stats| stats.current.get(CsvType::SalesRank))),
         rank_avg90 = rank(stats.and_then(|stats| stats.avg90.get(CsvType::SalesRank))),
         trend = long_term_trend(sales).description(),
@@ -181,6 +183,7 @@ mod tests {
         product.categories = vec!["Books".to_owned(), "Literature".to_owned()];
         product.publisher = Some("Harbor Press".to_owned());
         product.binding = Some("Paperback".to_owned());
+        product.pages = Some(312);
         product.image_id = Some("51abc.jpg".to_owned());
         product
     }
@@ -199,6 +202,7 @@ mod tests {
             "Title: The Quiet Garden",
             "Category: Books > Literature",
             "Binding: Paperback",
+            "Pages: 312",
             "Current Rank: 250000, 90-day Avg Rank: 310000",
             "3-year average sale price: $15.00",
             "Image: https://images-na.ssl-images-amazon.com/images/I/51abc.jpg",

@@ -18,6 +18,8 @@ pub struct Product {
     /// Keepa's `manufacturer`, the publisher for books.
     pub publisher: Option<String>,
     pub binding: Option<String>,
+    /// `numberOfPages`; `None` when Keepa has none (it sends `-1` or `0` for unknown).
+    pub pages: Option<u32>,
     /// Category names from the root down (`categoryTree[].name`).
     pub categories: Vec<String>,
     /// First image id of `imagesCSV`.
@@ -75,6 +77,7 @@ impl Product {
             author: raw.author,
             publisher: raw.manufacturer,
             binding: raw.binding,
+            pages: raw.number_of_pages.filter(|&pages| pages > 0).and_then(|pages| u32::try_from(pages).ok()),
             categories: raw.category_tree.unwrap_or_default().into_iter().filter_map(|category| category.name).collect(),
             image_id: raw.images_csv.and_then(|csv| csv.split(',').next().filter(|id| !id.is_empty()).map(str::to_owned)),
             tracking_since: raw.tracking_since.and_then(UnixSeconds::from_keepa_minutes),

@@ -31,6 +31,7 @@ pub(super) struct Product {
     pub author: Option<String>,
     pub manufacturer: Option<String>,
     pub binding: Option<String>,
+    pub number_of_pages: Option<i64>,
     #[serde(rename = "imagesCSV")]
     pub images_csv: Option<String>,
     pub category_tree: Option<Vec<Category>>,
