@@ -13,6 +13,7 @@
 //! thread hand-off would cost more than the query — and so do writes while nobody else holds
 //! SQLite's write lock ([`pool`] says what happens when somebody does).
 
+mod checkpointer;
 mod host;
 mod pool;
 

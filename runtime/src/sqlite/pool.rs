@@ -6,12 +6,16 @@
 //! another connection holds the write lock (an open transaction, `runtime backup`, the admin CLI)
 //! does the write queue — behind the pool's writer lock, a fair async mutex, so a thousand waiting
 //! writes are a thousand parked tasks — and then wait on the blocking pool in SQLite's busy handler.
+//! Checkpoints, the one part of a write that waits for the disk, run on a thread of their own
+//! ([`super::checkpointer`]).
 
 use rusqlite::config::DbConfig;
 use std::cell::Cell;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
+
+use super::checkpointer::CheckpointRequests;
 
 /// Idle connections kept per database; more may be open while busy.
 const MAX_IDLE: usize = 64;
@@ -28,11 +32,13 @@ pub struct ConnectionPool {
     path: PathBuf,
     idle: Mutex<Vec<rusqlite::Connection>>,
     writer: Arc<tokio::sync::Mutex<()>>,
+    checkpoints: CheckpointRequests,
 }
 
 impl ConnectionPool {
     pub fn new(path: PathBuf) -> Self {
-        Self { path, idle: Mutex::new(Vec::new()), writer: Arc::new(tokio::sync::Mutex::new(())) }
+        let checkpoints = CheckpointRequests::start(path.clone());
+        Self { path, idle: Mutex::new(Vec::new()), writer: Arc::new(tokio::sync::Mutex::new(())), checkpoints }
     }
 
     /// Runs `write` (which may write) on `connection`: right here if SQLite's write lock is free,
@@ -86,6 +92,7 @@ impl ConnectionPool {
         let connection = rusqlite::Connection::open(&self.path)?;
         connection.pragma_update(None, "journal_mode", "WAL")?;
         connection.pragma_update(None, "synchronous", "NORMAL")?;
+        self.checkpoints.attach(&connection)?;
         connection.busy_handler(Some(wait_for_lock))?;
         connection.set_prepared_statement_cache_capacity(64);
         // Without the planner stability guarantee, SQLite marks a cached statement stale
