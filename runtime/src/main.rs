@@ -4,6 +4,7 @@
 //! `runtime migrate` only applies the migrations (the step to run before real `spin up`).
 
 mod app;
+mod background_priority;
 mod backup;
 mod bindings;
 mod engine;

@@ -30,7 +30,7 @@ pub fn start(app: Arc<App>, options: CronOptions, shutdown: watch::Receiver<bool
     std::thread::Builder::new()
         .name("cron".into())
         .spawn(move || {
-            lower_thread_priority();
+            crate::background_priority::lower_current_thread("cron");
             let runtime = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
                 .max_blocking_threads(4)
@@ -49,18 +49,6 @@ pub fn start(app: Arc<App>, options: CronOptions, shutdown: watch::Receiver<bool
             });
         })
         .expect("spawning the cron thread")
-}
-
-/// Nice 19 for this thread only (Linux keeps a nice value per thread).
-fn lower_thread_priority() {
-    // SAFETY: plain syscalls on the calling thread's own id.
-    let result = unsafe {
-        let thread_id = libc::gettid() as libc::id_t;
-        libc::setpriority(libc::PRIO_PROCESS, thread_id, 19)
-    };
-    if result != 0 {
-        tracing::warn!("could not lower the cron thread's priority");
-    }
 }
 
 async fn run_schedule(app: Arc<App>, job: Arc<CronJob>, options: CronOptions, mut shutdown: watch::Receiver<bool>) {

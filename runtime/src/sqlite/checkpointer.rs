@@ -6,7 +6,9 @@
 //! sync — milliseconds on this machine, tens of them on a cheap VPS. Instead, the pool's
 //! connections have automatic checkpoints turned off and tell this thread when they commit; it
 //! waits a moment for more commits and then runs a PASSIVE checkpoint on a connection of its
-//! own, which copies what no reader still needs and never waits for a lock.
+//! own, which copies what no reader still needs and never waits for a lock. The thread runs at
+//! the lowest priority: the checkpoints of an ingestion run's writes must not take the CPU from
+//! browsing any more than the run itself does.
 
 use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
@@ -28,7 +30,10 @@ impl CheckpointRequests {
         let (sender, receiver) = sync_channel(1);
         std::thread::Builder::new()
             .name("sqlite-checkpoint".to_owned())
-            .spawn(move || checkpoint_on_request(&path, &receiver))
+            .spawn(move || {
+                crate::background_priority::lower_current_thread("sqlite-checkpoint");
+                checkpoint_on_request(&path, &receiver);
+            })
             .expect("spawning the SQLite checkpoint thread");
         Self(sender)
     }
