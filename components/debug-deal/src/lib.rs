@@ -1,9 +1,11 @@
 //! `GET /api/debug/deal/<asin>` (any signed-in user): why does this deal show these numbers?
-//! Fetches the product live from Keepa with full history, runs the same analysis as ingestion,
-//! and answers it beside the stored row, both with the user's own economics. Keepa calls cost
+//! Fetches the product live from Keepa with full history, runs the same analysis as ingestion
+//! (with the AI answers ingestion cached, never a new provider call), and answers it beside the
+//! stored row, both with the user's own economics. Keepa calls cost
 //! tokens, so each call goes through the persisted token budget and a live answer is cached for
 //! 60 s per (ASIN, settings). An invalid ASIN is refused before anything else is done.
 
+mod cached_answers;
 mod live;
 
 use accounts::Audience;

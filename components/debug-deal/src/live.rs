@@ -1,6 +1,8 @@
-//! The live half of the answer: Keepa's product now, analysed, with the user's economics —
-//! from the 60-second cache or a token-budgeted call.
+//! The live half of the answer: Keepa's product now, analysed with the pipeline's cached AI
+//! answers and the user's economics — from the 60-second cache or a token-budgeted call.
 
+use domain::analysis::analyze_assisted;
+use domain::assist::now_or_never;
 use domain::config::AnalysisConfig;
 use domain::fees::{self, BusinessSettings};
 use domain::ingest::TokenPolicy;
@@ -11,6 +13,8 @@ use spin_sdk::key_value::Store;
 use spin_sdk::sqlite::Connection;
 use spin_sdk::variables;
 use std::time::Duration;
+
+use crate::cached_answers::CachedAnswers;
 
 /// How long a live answer is reused (each costs Keepa tokens).
 const CACHE_SECS: i64 = 60;
@@ -81,7 +85,8 @@ fn fetch_and_analyse(
         .iter()
         .find(|product| product.asin == asin)
         .ok_or_else(|| http_kit::error(404, format!("Keepa has no product {asin}")))?;
-    let analysis = domain::analysis::analyze(product, now, &AnalysisConfig::default());
+    let (config, answers) = (AnalysisConfig::default(), CachedAnswers::open());
+    let analysis = now_or_never(analyze_assisted(product, now, &config, &answers)).expect("cached answers never wait");
     let economics = analysis.economics_inputs.as_ref().map(|inputs| fees::economics(inputs, settings));
     Ok(json!({
         "fetched_at": now.0,

@@ -13,8 +13,8 @@ use std::cell::Cell;
 use std::time::{Duration, Instant};
 
 use domain::assist::{AiRequest, Assistant, Unavailable};
-use llm_client::{ChatRequest, Config, Feature, LlmClient, LlmError, Message, cache, ledger};
-use spin_sdk::key_value::Store;
+use llm_client::cache::PipelineAnswers;
+use llm_client::{ChatRequest, Config, Feature, LlmClient, LlmError, Message, ledger};
 use spin_sdk::sqlite::Connection;
 
 /// Consecutive provider failures after which the run stops asking.
@@ -37,8 +37,7 @@ pub struct IngestAssistant<'a> {
     client: Option<LlmClient<'a>>,
     db: &'a Connection,
     /// `None` if the store cannot be opened: every question then goes to the provider.
-    store: Option<Store>,
-    model: String,
+    cache: Option<PipelineAnswers>,
     limits: AiLimits,
     /// The run's deadline.
     deadline: Instant,
@@ -53,22 +52,20 @@ impl<'a> IngestAssistant<'a> {
     pub fn new(db: &'a Connection, limits: AiLimits, deadline: Instant) -> IngestAssistant<'a> {
         let mut config = Config::from_variables();
         config.timeout = limits.timeout;
-        let model = config.model.clone();
-        let client = config
-            .is_configured()
-            .then(|| LlmClient::new(config, db).without_retries().with_feature_daily_budget(limits.daily_budget));
-        let store = match Store::open_default() {
-            Ok(store) => Some(store),
+        let cache = match PipelineAnswers::open(&config.model) {
+            Ok(cache) => Some(cache),
             Err(error) => {
                 eprintln!("ingest: key-value store unavailable, AI answers are not cached: {error}");
                 None
             }
         };
+        let client = config
+            .is_configured()
+            .then(|| LlmClient::new(config, db).without_retries().with_feature_daily_budget(limits.daily_budget));
         IngestAssistant {
             client,
             db,
-            store,
-            model,
+            cache,
             limits,
             deadline,
             calls: Cell::new(0),
@@ -103,20 +100,12 @@ impl<'a> IngestAssistant<'a> {
         ledger::record_offline_answer(self.db, Feature::Ingest);
         Err(reason)
     }
-
-    fn cache_key(&self, request: &AiRequest) -> String {
-        let mut parts: Vec<&str> = vec![self.model.as_str()];
-        parts.extend(request.cache.key.iter().map(String::as_str));
-        cache::key("ingest-ai", &parts)
-    }
 }
 
 impl Assistant for IngestAssistant<'_> {
     async fn ask(&self, request: &AiRequest) -> Result<String, Unavailable> {
         let Some(client) = &self.client else { return Err(Unavailable::NotConfigured) };
-        let key = self.cache_key(request);
-        let now = cache::now();
-        if let Some(answer) = self.store.as_ref().and_then(|store| cache::get(store, &key, now)) {
+        if let Some(answer) = self.cache.as_ref().and_then(|cache| cache.get(&request.cache.key)) {
             self.cache_hits.set(self.cache_hits.get() + 1);
             ledger::record_cache_hit(self.db, Feature::Ingest);
             return Ok(answer);
@@ -137,10 +126,8 @@ impl Assistant for IngestAssistant<'_> {
         match client.complete(&chat).await {
             Ok(completion) => {
                 self.failures_in_a_row.set(0);
-                match (request.cacheable_answer(&completion.content), &self.store) {
-                    (Some(answer), Some(store)) => {
-                        cache::put(store, &key, &answer, now, request.cache.ttl.as_secs() as i64);
-                    }
+                match (request.cacheable_answer(&completion.content), &self.cache) {
+                    (Some(answer), Some(cache)) => cache.put(&request.cache.key, &answer, request.cache.ttl.as_secs() as i64),
                     (Some(_), None) => {}
                     (None, _) => println!(
                         "ingest: unusable {} answer for {}, not cached: {:?}",

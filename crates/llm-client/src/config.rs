@@ -43,11 +43,16 @@ impl Config {
         Config {
             base_url: text("llm_base_url").unwrap_or_default(),
             api_key: text("llm_api_key").unwrap_or_default(),
-            model: text("llm_model").unwrap_or_else(|| DEFAULT_MODEL.to_string()),
+            model: Config::model_from_variables(),
             timeout: number("llm_timeout_secs").map_or(DEFAULT_TIMEOUT, Duration::from_secs),
             daily_budget: number("llm_daily_budget").unwrap_or(DEFAULT_DAILY_BUDGET),
             user_daily_cap: number("llm_user_daily_cap").unwrap_or(DEFAULT_USER_DAILY_CAP),
         }
+    }
+
+    /// `llm_model` alone, for a component that reads cached answers without calling.
+    pub fn model_from_variables() -> String {
+        variables::get("llm_model").ok().map(|v| v.trim().to_string()).filter(|v| !v.is_empty()).unwrap_or_else(|| DEFAULT_MODEL.to_string())
     }
 
     /// Whether a provider call can be attempted at all.
