@@ -4,19 +4,12 @@
 //! and a question nobody has asked yet takes the non-AI path, which the figures then name.
 
 use domain::assist::{AiRequest, Assistant, Unavailable};
-use llm_client::Config;
 use llm_client::cache::PipelineAnswers;
 
-pub struct CachedAnswers(Option<PipelineAnswers>);
+pub struct CachedAnswers<'a>(pub PipelineAnswers<'a>);
 
-impl CachedAnswers {
-    pub fn open() -> CachedAnswers {
-        CachedAnswers(PipelineAnswers::open(&Config::model_from_variables()).ok())
-    }
-}
-
-impl Assistant for CachedAnswers {
+impl Assistant for CachedAnswers<'_> {
     async fn ask(&self, request: &AiRequest) -> Result<String, Unavailable> {
-        self.0.as_ref().and_then(|answers| answers.get(&request.cache.key)).ok_or(Unavailable::NotConfigured)
+        self.0.get(&request.cache.key).ok_or(Unavailable::NotConfigured)
     }
 }

@@ -15,6 +15,7 @@ use spin_sdk::variables;
 use std::time::Duration;
 
 use crate::cached_answers::CachedAnswers;
+use llm_client::cache::PipelineAnswers;
 
 /// How long a live answer is reused (each costs Keepa tokens).
 const CACHE_SECS: i64 = 60;
@@ -28,7 +29,7 @@ pub fn analysis(db: &Connection, store: &Store, asin: &str, settings: &BusinessS
         return Ok(json!({"source": "cache", "analysis": cached}).to_string());
     }
     let session = session(db, now)?;
-    let analysis = fetch_and_analyse(session, asin, settings, now)?;
+    let analysis = fetch_and_analyse(session, store, asin, settings, now)?;
     let _ = kv_ttl::set(store, &key, analysis.to_string().as_bytes(), now.0 + CACHE_SECS);
     Ok(json!({"source": "keepa", "analysis": analysis}).to_string())
 }
@@ -59,6 +60,7 @@ fn session(db: &Connection, now: domain::time::UnixSeconds) -> Result<KeepaSessi
 
 fn fetch_and_analyse(
     mut session: KeepaSession<'_>,
+    store: &Store,
     asin: &str,
     settings: &BusinessSettings,
     now: domain::time::UnixSeconds,
@@ -85,7 +87,8 @@ fn fetch_and_analyse(
         .iter()
         .find(|product| product.asin == asin)
         .ok_or_else(|| http_kit::error(404, format!("Keepa has no product {asin}")))?;
-    let (config, answers) = (AnalysisConfig::default(), CachedAnswers::open());
+    let model = llm_client::Config::model_from_variables();
+    let (config, answers) = (AnalysisConfig::default(), CachedAnswers(PipelineAnswers::new(store, &model)));
     let analysis = now_or_never(analyze_assisted(product, now, &config, &answers)).expect("cached answers never wait");
     let economics = analysis.economics_inputs.as_ref().map(|inputs| fees::economics(inputs, settings));
     Ok(json!({

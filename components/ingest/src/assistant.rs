@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 use domain::assist::{AiRequest, Assistant, Unavailable};
 use llm_client::cache::PipelineAnswers;
 use llm_client::{ChatRequest, Config, Feature, LlmClient, LlmError, Message, ledger};
+use spin_sdk::key_value::Store;
 use spin_sdk::sqlite::Connection;
 
 /// Consecutive provider failures after which the run stops asking.
@@ -37,7 +38,8 @@ pub struct IngestAssistant<'a> {
     client: Option<LlmClient<'a>>,
     db: &'a Connection,
     /// `None` if the store cannot be opened: every question then goes to the provider.
-    cache: Option<PipelineAnswers>,
+    store: Option<Store>,
+    model: String,
     limits: AiLimits,
     /// The run's deadline.
     deadline: Instant,
@@ -52,8 +54,9 @@ impl<'a> IngestAssistant<'a> {
     pub fn new(db: &'a Connection, limits: AiLimits, deadline: Instant) -> IngestAssistant<'a> {
         let mut config = Config::from_variables();
         config.timeout = limits.timeout;
-        let cache = match PipelineAnswers::open(&config.model) {
-            Ok(cache) => Some(cache),
+        let model = config.model.clone();
+        let store = match Store::open_default() {
+            Ok(store) => Some(store),
             Err(error) => {
                 eprintln!("ingest: key-value store unavailable, AI answers are not cached: {error}");
                 None
@@ -65,7 +68,8 @@ impl<'a> IngestAssistant<'a> {
         IngestAssistant {
             client,
             db,
-            cache,
+            store,
+            model,
             limits,
             deadline,
             calls: Cell::new(0),
@@ -100,12 +104,17 @@ impl<'a> IngestAssistant<'a> {
         ledger::record_offline_answer(self.db, Feature::Ingest);
         Err(reason)
     }
+
+    fn cache(&self) -> Option<PipelineAnswers<'_>> {
+        self.store.as_ref().map(|store| PipelineAnswers::new(store, &self.model))
+    }
 }
 
 impl Assistant for IngestAssistant<'_> {
     async fn ask(&self, request: &AiRequest) -> Result<String, Unavailable> {
         let Some(client) = &self.client else { return Err(Unavailable::NotConfigured) };
-        if let Some(answer) = self.cache.as_ref().and_then(|cache| cache.get(&request.cache.key)) {
+        let cache = self.cache();
+        if let Some(answer) = cache.as_ref().and_then(|cache| cache.get(&request.cache.key)) {
             self.cache_hits.set(self.cache_hits.get() + 1);
             ledger::record_cache_hit(self.db, Feature::Ingest);
             return Ok(answer);
@@ -126,7 +135,7 @@ impl Assistant for IngestAssistant<'_> {
         match client.complete(&chat).await {
             Ok(completion) => {
                 self.failures_in_a_row.set(0);
-                match (request.cacheable_answer(&completion.content), &self.cache) {
+                match (request.cacheable_answer(&completion.content), &cache) {
                     (Some(answer), Some(cache)) => cache.put(&request.cache.key, &answer, request.cache.ttl.as_secs() as i64),
                     (Some(_), None) => {}
                     (None, _) => println!(

@@ -34,32 +34,31 @@ pub fn put(store: &Store, key: &str, value: &str, now: i64, ttl_secs: i64) {
     }
 }
 
-/// The ingest pipeline's answers (DOMAIN §6.3 keys): filled by the ingest job, read by it and by
-/// the debug endpoint, whose live re-analysis thus takes the answers the stored deal was built
-/// from. Keyed by the model too, so switching models asks anew.
-pub struct PipelineAnswers {
-    store: Store,
-    model: String,
+/// The ingest pipeline's answers (DOMAIN §6.3 keys) in a store: filled by the ingest job, read by
+/// it and by the debug endpoint, whose live re-analysis thus takes the answers the stored deal
+/// was built from. Keyed by the model too, so switching models asks anew.
+pub struct PipelineAnswers<'a> {
+    store: &'a Store,
+    model: &'a str,
 }
 
-impl PipelineAnswers {
-    /// The default store's pipeline answers for `model`.
-    pub fn open(model: &str) -> Result<PipelineAnswers, spin_sdk::key_value::Error> {
-        Ok(PipelineAnswers { store: Store::open_default()?, model: model.to_owned() })
+impl<'a> PipelineAnswers<'a> {
+    pub fn new(store: &'a Store, model: &'a str) -> PipelineAnswers<'a> {
+        PipelineAnswers { store, model }
     }
 
     /// The cached answer to the question keyed by `parts` (the domain's cache key), if any.
     pub fn get(&self, parts: &[String]) -> Option<String> {
-        get(&self.store, &self.key(parts), now())
+        get(self.store, &self.key(parts), now())
     }
 
     /// Keeps `answer` for `ttl_secs`.
     pub fn put(&self, parts: &[String], answer: &str, ttl_secs: i64) {
-        put(&self.store, &self.key(parts), answer, now(), ttl_secs);
+        put(self.store, &self.key(parts), answer, now(), ttl_secs);
     }
 
     fn key(&self, parts: &[String]) -> String {
-        let mut all: Vec<&str> = vec![self.model.as_str()];
+        let mut all: Vec<&str> = vec![self.model];
         all.extend(parts.iter().map(String::as_str));
         key("ingest-ai", &all)
     }

@@ -34,11 +34,15 @@ pub struct Config {
     pub user_daily_cap: u64,
 }
 
+/// A variable's trimmed value; `None` when it is unset, unreadable or blank.
+fn text(name: &str) -> Option<String> {
+    variables::get(name).ok().map(|v| v.trim().to_string()).filter(|v| !v.is_empty())
+}
+
 impl Config {
     /// Reads the variables; a missing or unparsable value takes its default, so a typo can
     /// degrade to offline answers but never take an endpoint down.
     pub fn from_variables() -> Config {
-        let text = |name: &str| variables::get(name).ok().map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
         let number = |name: &str| text(name).and_then(|v| v.parse::<u64>().ok());
         Config {
             base_url: text("llm_base_url").unwrap_or_default(),
@@ -52,7 +56,7 @@ impl Config {
 
     /// `llm_model` alone, for a component that reads cached answers without calling.
     pub fn model_from_variables() -> String {
-        variables::get("llm_model").ok().map(|v| v.trim().to_string()).filter(|v| !v.is_empty()).unwrap_or_else(|| DEFAULT_MODEL.to_string())
+        text("llm_model").unwrap_or_else(|| DEFAULT_MODEL.to_string())
     }
 
     /// Whether a provider call can be attempted at all.

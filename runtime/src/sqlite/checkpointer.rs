@@ -10,7 +10,7 @@
 //! the lowest priority: the checkpoints of an ingestion run's writes must not take the CPU from
 //! browsing any more than the run itself does.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::time::Duration;
 
@@ -51,7 +51,7 @@ impl CheckpointRequests {
     }
 }
 
-fn checkpoint_on_request(path: &PathBuf, requests: &Receiver<()>) {
+fn checkpoint_on_request(path: &Path, requests: &Receiver<()>) {
     let mut connection = None;
     while requests.recv().is_ok() {
         std::thread::sleep(GATHER_COMMITS);
