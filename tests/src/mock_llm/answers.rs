@@ -8,7 +8,8 @@
 //! - anything else (advice, chat) gets `<p><b>NAME</b> …</p>` where NAME is the persona named by
 //!   "You are NAME," in the system prompt, followed by a fingerprint of the whole prompt, the
 //!   number of user turns, and the last user message echoed verbatim (so the app's sanitizer
-//!   is what stands between a hostile message and the page).
+//!   is what stands between a hostile message and the page); an advice prompt, too long to echo,
+//!   gets its deal facts back as a list instead, so the demo shows what a real model is told.
 
 use serde_json::{Value, json};
 
@@ -74,14 +75,60 @@ fn conversation(body: &Value, prompt: &str) -> String {
         .to_string();
     let user_turns = messages.iter().filter(|m| m["role"] == "user").count();
     let last_user = messages.iter().rev().find(|m| m["role"] == "user").and_then(|m| m["content"].as_str()).unwrap_or("");
-    let echo = if last_user.len() < 500 { last_user } else { "(long prompt)" };
+    let echo = if last_user.len() < 500 { last_user.to_string() } else { deal_facts(last_user) };
     format!(
         "<p><b>{persona}</b> (mock, prompt {:016x}, turn {user_turns}): {echo}</p>",
         fingerprint(prompt)
     )
 }
 
+/// The lines between "The deal:" and the next blank line, as a list; "(long prompt)" without them.
+fn deal_facts(message: &str) -> String {
+    let Some((_, after)) = message.split_once("The deal:\n") else {
+        return "(long prompt)".into();
+    };
+    let items: String = after.lines().take_while(|line| !line.trim().is_empty()).map(|line| format!("<li>{line}</li>")).collect();
+    format!("a real model would weigh these figures:</p><ul>{items}</ul><p>(the mock LLM gives no verdict)")
+}
+
 /// FNV-1a of the prompt: equal prompts, equal answers.
 fn fingerprint(text: &str) -> u64 {
     text.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn advice_body(user: &str) -> Value {
+        json!({"model": "m", "messages": [
+            {"role": "system", "content": "You are Joel, the flipper."},
+            {"role": "user", "content": user},
+        ]})
+    }
+
+    fn content(body: &Value) -> String {
+        completion_for(body)["choices"][0]["message"]["content"].as_str().unwrap().to_string()
+    }
+
+    #[test]
+    fn a_long_advice_prompt_gets_its_deal_facts_back_as_a_list() {
+        let padding = "x".repeat(600);
+        let body = advice_body(&format!("{padding}\n\nThe deal:\nASIN: 1007000200\nProfit: $62.59\n\nLearned strategies:\n- none"));
+        let answer = content(&body);
+        assert!(answer.starts_with("<p><b>Joel</b> (mock, prompt "), "{answer}");
+        assert!(answer.contains("<ul><li>ASIN: 1007000200</li><li>Profit: $62.59</li></ul>"), "{answer}");
+        assert!(!answer.contains("Learned strategies"), "{answer}");
+    }
+
+    #[test]
+    fn a_long_prompt_without_deal_facts_is_not_echoed() {
+        let answer = content(&advice_body(&"y".repeat(600)));
+        assert!(answer.ends_with(": (long prompt)</p>"), "{answer}");
+    }
+
+    #[test]
+    fn a_short_message_is_echoed_verbatim() {
+        assert!(content(&advice_body("Is <i>this</i> good?")).ends_with("turn 1): Is <i>this</i> good?</p>"));
+    }
 }
