@@ -197,6 +197,7 @@ await step('the deal overlay shows the history chart, explained numbers and the 
   assert.ok(await overlay.locator('circle.sale').count() >= 10, 'inferred sales are marked');
   assert.match(await overlay.locator('#overlay-chart svg[role=img]').textContent(), /List at \$180\.50/);
   assert.equal(await overlay.locator('#overlay-amazon').getAttribute('href'), `https://www.amazon.com/dp/${ASIN}`);
+  assert.match(await overlay.locator('#overlay-meta').textContent(), /· Fixture Press · published 2014-02 · Paperback ·/);
   assert.ok(await overlay.locator('.figure').count() >= 15);
   assert.match(await overlay.locator('.figure', { hasText: /^Seasonality/ }).textContent(), /Classified from title, category and publisher keywords\./, 'the overlay says which path produced a figure');
   profitBefore = await overlayProfit(dashboard);

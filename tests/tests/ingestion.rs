@@ -116,6 +116,10 @@ fn a_run_stores_what_the_domain_crate_computes() {
         if kind == Kind::MissingData {
             assert_eq!(identity.2.as_deref(), Some("none"), "{asin}: no sales, no List at, stored but hidden");
         }
+        let catalogue: (Option<String>, Option<i64>) = db
+            .query_row("SELECT publication_date, package_weight_g FROM products WHERE asin = ?", [&asin], |row| Ok((row.get(0)?, row.get(1)?)))
+            .unwrap();
+        assert_eq!(catalogue, (product.publication_date.clone(), product.package_weight_g.map(i64::from)), "{asin}");
         let chart: String = db.query_row("SELECT history_json FROM price_history WHERE asin = ?", [&asin], |row| row.get(0)).unwrap();
         assert_eq!(chart, ChartHistory::build(&product, &analysis.sales, now, config.history_window).to_json(), "{asin}");
         let events = count(&db, &format!("SELECT COUNT(*) FROM sale_events WHERE asin = '{asin}'"));
@@ -137,6 +141,11 @@ fn a_run_stores_what_the_domain_crate_computes() {
         checked += 1;
     }
     assert!(checked >= 40, "{checked}");
+    // Keepa's three date formats keep their precision, and the release date stands in for an unknown one.
+    let dates = "SELECT COUNT(DISTINCT length(publication_date)) FROM products WHERE publication_date IS NOT NULL";
+    assert_eq!(count(&db, dates), 3, "YYYY-MM-DD, YYYY-MM and YYYY");
+    assert!(count(&db, "SELECT COUNT(*) FROM products WHERE publication_date = '2024-09-01'") > 0, "release dates");
+    assert!(count(&db, "SELECT COUNT(*) FROM products WHERE package_weight_g IS NULL") > 0, "unknown weights stay NULL");
     assert_eq!(count(&db, "SELECT COUNT(*) FROM deals WHERE sales_source = 'unrescued'"), 3, "the books without offer counts");
     assert_eq!(count(&db, "SELECT COUNT(*) FROM ai_usage"), 0, "no provider: nothing asked, nothing counted");
     assert_eq!((report["ai_calls"].as_i64(), report["ai_unanswered"].as_i64()), (Some(0), Some(0)), "{report}");

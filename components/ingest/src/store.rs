@@ -225,15 +225,18 @@ pub fn upsert_analyzed(db: &Connection, source: &str, now: UnixSeconds, analyzed
 fn upsert_product(db: &Connection, product: &Product, now: UnixSeconds) -> Result<(), DbError> {
     let category_sub = product.categories.get(2..).filter(|names| !names.is_empty()).map(|names| names.join(", "));
     db.execute(
-        "INSERT INTO products (asin, title, author, publisher, binding, image_id, category_root, category_sub, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+        "INSERT INTO products (asin, title, author, publisher, binding, publication_date, image_id, category_root,
+            category_sub, package_weight_g, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (asin) DO UPDATE SET title = COALESCE(excluded.title, products.title),
             author = COALESCE(excluded.author, products.author),
             publisher = COALESCE(excluded.publisher, products.publisher),
             binding = COALESCE(excluded.binding, products.binding),
+            publication_date = COALESCE(excluded.publication_date, products.publication_date),
             image_id = COALESCE(excluded.image_id, products.image_id),
             category_root = COALESCE(excluded.category_root, products.category_root),
             category_sub = COALESCE(excluded.category_sub, products.category_sub),
+            package_weight_g = COALESCE(excluded.package_weight_g, products.package_weight_g),
             updated_at = excluded.updated_at",
         &[
             Value::Text(product.asin.clone()),
@@ -241,9 +244,11 @@ fn upsert_product(db: &Connection, product: &Product, now: UnixSeconds) -> Resul
             text(product.author.as_deref()),
             text(product.publisher.as_deref()),
             text(product.binding.as_deref()),
+            text(product.publication_date.as_deref()),
             text(product.image_id.as_deref()),
             text(product.categories.first().map(String::as_str)),
             text(category_sub.as_deref()),
+            integer(product.package_weight_g.map(i64::from)),
             Value::Integer(now.0),
         ],
     )?;

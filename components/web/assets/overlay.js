@@ -34,7 +34,8 @@ export async function openDeal(row) {
 }
 
 function fill(deal) {
-  const meta = [deal.asin, deal.author, deal.publisher, deal.binding, format.conditionLong(deal.condition)];
+  const published = deal.publication_date && `published ${deal.publication_date}`;
+  const meta = [deal.asin, deal.author, deal.publisher, published, deal.binding, format.conditionLong(deal.condition)];
   if (deal.source === 'demo') meta.push('demo data');
   byId('overlay-meta').textContent = meta.filter(Boolean).join(' · ');
   renderFigures(byId('overlay-figures'), deal);

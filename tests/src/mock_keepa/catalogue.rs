@@ -229,6 +229,8 @@ impl Book {
         let product = json!({
             "asin": asin, "title": title, "manufacturer": publisher, "author": format!("Author {}", index % 97),
             "binding": "Paperback", "numberOfPages": 96 + index % 50 * 8, "imagesCSV": format!("{asin}.jpg"),
+            "publicationDate": publication_date(index), "releaseDate": 20_240_901,
+            "packageWeight": if missing { -1 } else { 250 + index as i64 % 20 * 45 },
             "categoryTree": categories.iter().enumerate().map(|(n, name)| json!({"catId": 283155 + n, "name": name})).collect::<Vec<_>>(),
             "trackingSince": start_km, "lastUpdate": last_update_km,
             "fbaFees": if missing { Value::Null } else { json!({"pickAndPackFee": 300 + (index as i64 % 5) * 80}) },
@@ -287,4 +289,16 @@ fn cut_history(csv: &Value, from_km: i64) -> Value {
         Value::Array(kept)
     });
     Value::Array(series.collect())
+}
+
+/// `publicationDate` in each of Keepa's formats in turn (`YYYYMMDD`, `YYYYMM`, `YYYY`), or `-1`
+/// for every fourth book, whose `releaseDate` then stands in.
+fn publication_date(index: usize) -> i64 {
+    let year = 1990 + (index % 35) as i64;
+    match index % 4 {
+        0 => year * 10_000 + (index % 12 + 1) as i64 * 100 + (index % 28 + 1) as i64,
+        1 => year * 100 + (index % 12 + 1) as i64,
+        2 => year,
+        _ => -1,
+    }
 }

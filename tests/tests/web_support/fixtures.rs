@@ -101,8 +101,8 @@ fn insert(db: &Connection, deal: &Deal, numbers: &mut Numbers, i: u32) {
     let now = now();
     let (season, window) = SEASONS[i as usize % SEASONS.len()];
     db.execute(
-        "INSERT INTO products (asin, title, author, publisher, binding, category_sub, updated_at)
-         VALUES (?1, ?2, ?3, 'Fixture Press', 'Paperback', 'Textbooks', ?4)",
+        "INSERT INTO products (asin, title, author, publisher, binding, publication_date, category_sub, updated_at)
+         VALUES (?1, ?2, ?3, 'Fixture Press', 'Paperback', '2014-02', 'Textbooks', ?4)",
         params![deal.asin, deal.title, format!("Author {}", i % 97), now],
     )
     .expect("insert product");

@@ -9,6 +9,7 @@ mod deal;
 mod error;
 mod offer;
 mod product;
+mod publication;
 mod seller;
 mod series;
 mod stats;

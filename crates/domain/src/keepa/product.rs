@@ -7,7 +7,7 @@ use crate::time::UnixSeconds;
 use super::offer::Offer;
 use super::series::{CsvType, HistoryPoint, decode_series};
 use super::stats::Stats;
-use super::{KeepaError, wire};
+use super::{KeepaError, publication, wire};
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Product {
@@ -20,6 +20,11 @@ pub struct Product {
     pub binding: Option<String>,
     /// `numberOfPages`; `None` when Keepa has none (it sends `-1` or `0` for unknown).
     pub pages: Option<u32>,
+    /// ISO date as precise as Keepa knows it (`2015-03-14`, `2015-03` or `2015`), from
+    /// `publicationDate`, else `releaseDate`.
+    pub publication_date: Option<String>,
+    /// `packageWeight` in grams; `None` when Keepa has none (`-1` or `0`).
+    pub package_weight_g: Option<u32>,
     /// Category names from the root down (`categoryTree[].name`).
     pub categories: Vec<String>,
     /// First image id of `imagesCSV`.
@@ -77,7 +82,9 @@ impl Product {
             author: raw.author,
             publisher: raw.manufacturer,
             binding: raw.binding,
-            pages: raw.number_of_pages.filter(|&pages| pages > 0).and_then(|pages| u32::try_from(pages).ok()),
+            pages: positive(raw.number_of_pages),
+            publication_date: publication::publication_date(raw.publication_date, raw.release_date),
+            package_weight_g: positive(raw.package_weight),
             categories: raw.category_tree.unwrap_or_default().into_iter().filter_map(|category| category.name).collect(),
             image_id: raw.images_csv.and_then(|csv| csv.split(',').next().filter(|id| !id.is_empty()).map(str::to_owned)),
             tracking_since: raw.tracking_since.and_then(UnixSeconds::from_keepa_minutes),
@@ -89,4 +96,9 @@ impl Product {
             offers,
         })
     }
+}
+
+/// Keepa's count fields use `-1` (and sometimes `0`) for "unknown".
+fn positive(value: Option<i64>) -> Option<u32> {
+    value.filter(|&value| value > 0).and_then(|value| u32::try_from(value).ok())
 }

@@ -9,6 +9,7 @@ const PRODUCT_RESPONSE: &str = r#"{
   "products": [{
     "asin": "0856485837", "title": "Principles of Economics", "manufacturer": "Cengage",
     "author": "Mankiw", "binding": "Hardcover", "numberOfPages": 864, "imagesCSV": "41abc.jpg,51def.jpg",
+    "publicationDate": 20140211, "releaseDate": -1, "packageWeight": 1588,
     "categoryTree": [{"catId": 283155, "name": "Books"}, {"catId": 1, "name": "Textbooks"}],
     "trackingSince": 3000000, "lastUpdate": 7000000,
     "fbaFees": {"pickAndPackFee": 625}, "referralFeePercentage": 15.0,
@@ -39,6 +40,8 @@ fn parses_a_product_with_history_stats_and_offers() {
     assert_eq!(product.categories, ["Books", "Textbooks"]);
     assert_eq!(product.image_id.as_deref(), Some("41abc.jpg"));
     assert_eq!(product.pages, Some(864));
+    assert_eq!(product.publication_date.as_deref(), Some("2014-02-11"));
+    assert_eq!(product.package_weight_g, Some(1588));
     assert_eq!(product.fba_pick_pack_fee, Some(Cents(625)));
     assert_eq!(product.referral_fee_pct, Some(15.0));
 

@@ -32,6 +32,9 @@ pub(super) struct Product {
     pub manufacturer: Option<String>,
     pub binding: Option<String>,
     pub number_of_pages: Option<i64>,
+    pub publication_date: Option<super::publication::RawDate>,
+    pub release_date: Option<super::publication::RawDate>,
+    pub package_weight: Option<i64>,
     #[serde(rename = "imagesCSV")]
     pub images_csv: Option<String>,
     pub category_tree: Option<Vec<Category>>,
