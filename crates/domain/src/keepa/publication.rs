@@ -51,12 +51,20 @@ fn from_text(text: &str) -> Option<String> {
     if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
         return from_number(text.parse().ok()?);
     }
-    let date = text.get(..10).filter(|_| text.len() == 10 || text[10..].starts_with(['T', ' '])).unwrap_or(text);
+    let date = date_part(text);
     let parts: Vec<i64> = date.split('-').map(|part| part.parse().ok().filter(|_| part.len() <= 4)).collect::<Option<_>>()?;
     match parts[..] {
         [y, m, d] if date.len() == 10 => full_date(y, m, d),
         [y, m] if date.len() == 7 => year_month(y, m),
         _ => None,
+    }
+}
+
+/// The first ten characters when a time follows them (`2015-03-14T00:00:00Z`), else the text.
+fn date_part(text: &str) -> &str {
+    match text.get(..10) {
+        Some(date) if text[10..].starts_with(['T', ' ']) => date,
+        _ => text,
     }
 }
 
