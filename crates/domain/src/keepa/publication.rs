@@ -46,18 +46,19 @@ fn from_number(number: i64) -> Option<String> {
     }
 }
 
-/// `YYYY-MM-DD` (a time after it is ignored), `YYYY-MM`, or digits read as a number.
+/// `YYYY-MM-DD` (a time after it is ignored) or `YYYY-MM`, read as the number without its
+/// dashes, or digits read as a number.
 fn from_text(text: &str) -> Option<String> {
-    if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
-        return from_number(text.parse().ok()?);
-    }
     let date = date_part(text);
-    let parts: Vec<i64> = date.split('-').map(|part| part.parse().ok().filter(|_| part.len() <= 4)).collect::<Option<_>>()?;
-    match parts[..] {
-        [y, m, d] if date.len() == 10 => full_date(y, m, d),
-        [y, m] if date.len() == 7 => year_month(y, m),
-        _ => None,
+    let shape: Vec<usize> = date.split('-').map(str::len).collect();
+    if !matches!(shape[..], [_] | [4, 2] | [4, 2, 2]) {
+        return None;
     }
+    let digits = date.replace('-', "");
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    from_number(digits.parse().ok()?)
 }
 
 /// The first ten characters when a time follows them (`2015-03-14T00:00:00Z`), else the text.
