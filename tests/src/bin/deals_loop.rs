@@ -83,3 +83,29 @@ fn percentile(sorted: &[f64], percent: f64) -> f64 {
 fn share_above(values: &[f64], limit: f64) -> f64 {
     values.iter().filter(|&&v| v > limit).count() as f64 * 100.0 / values.len() as f64
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_stall_stands_for_the_requests_its_connection_could_have_sent() {
+        let corrected = with_wrk_correction(&[300.0, 20.0, 10.0], 16.0);
+        // 300 ms at a 16 ms interval: 284, 268, … down to 28 (none shorter than the interval),
+        // so the stall counts 18 times in all.
+        let added: Vec<f64> = corrected[3..].to_vec();
+        assert_eq!(added.len(), 17);
+        assert_eq!(added.first(), Some(&284.0));
+        assert_eq!(added.last(), Some(&28.0));
+        // Shorter than two intervals: counted once, as measured.
+        assert_eq!(with_wrk_correction(&[31.0, 5.0], 16.0), vec![31.0, 5.0]);
+    }
+
+    #[test]
+    fn percentiles_and_shares_read_sorted_latencies() {
+        let sorted: Vec<f64> = (1..=100).map(f64::from).collect();
+        assert_eq!(percentile(&sorted, 95.0), 96.0);
+        assert_eq!(percentile(&sorted, 50.0), 51.0);
+        assert_eq!(share_above(&sorted, 90.0), 10.0);
+    }
+}
