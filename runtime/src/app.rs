@@ -33,6 +33,8 @@ pub struct LoadOptions {
     /// Most requests one HTTP component may run at once (`--max-concurrency auth=4`); requests
     /// beyond it wait in the host, where waiting costs no instance memory.
     pub concurrency_limits: BTreeMap<String, usize>,
+    /// How long an unused outbound connection stays pooled.
+    pub outbound_idle_timeout: std::time::Duration,
 }
 
 /// A component ready to serve HTTP requests.
@@ -69,7 +71,7 @@ impl App {
         let services = Services {
             databases: Arc::new(Databases::new(config.sqlite_databases.clone())),
             key_value: Arc::new(key_value),
-            outbound_client: Arc::new(OutboundClient::new(Arc::new(BlockedNetworks::parse(&config.block_networks)?))?),
+            outbound_client: Arc::new(OutboundClient::new(Arc::new(BlockedNetworks::parse(&config.block_networks)?), options.outbound_idle_timeout)?),
             self_authority: options.self_authority.clone(),
         };
         let engine = engine::build_engine(options.pool_sizes)?;

@@ -99,6 +99,10 @@ struct UpArgs {
     /// Seconds in-flight requests get to finish after SIGINT/SIGTERM.
     #[arg(long, default_value_t = 30)]
     shutdown_grace_secs: u64,
+    /// Seconds after its last use an outbound connection expires; the pool closes expired
+    /// connections once per this interval.
+    #[arg(long, default_value_t = 30)]
+    outbound_idle_timeout_secs: u64,
     /// Most requests one HTTP component runs at once, e.g. `auth=4` for CPU- and memory-heavy
     /// password hashing; excess requests wait in the host. Repeatable; unlimited when not given.
     #[arg(long = "max-concurrency", value_name = "COMPONENT=N", value_parser = parse_concurrency_limit)]
@@ -189,6 +193,7 @@ fn up(args: UpArgs) -> Result<()> {
         },
         self_authority: address.to_string(),
         concurrency_limits: args.max_concurrency.iter().cloned().collect(),
+        outbound_idle_timeout: Duration::from_secs(args.outbound_idle_timeout_secs),
     })?);
     engine::start_epoch_ticker(&app.engine);
     if let Some(listen) = args.metrics_listen.clone() {

@@ -70,6 +70,7 @@ pub struct MockServer {
     pub address: SocketAddr,
     requests: Arc<AtomicUsize>,
     connections: Arc<AtomicUsize>,
+    open_connections: Arc<AtomicUsize>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     thread: Option<std::thread::JoinHandle<()>>,
 }
@@ -88,6 +89,8 @@ impl MockServer {
         let counter = requests.clone();
         let connections = Arc::new(AtomicUsize::new(0));
         let accepted_connections = connections.clone();
+        let open_connections = Arc::new(AtomicUsize::new(0));
+        let still_open = open_connections.clone();
         let thread = std::thread::spawn(move || {
             let runtime = tokio::runtime::Builder::new_multi_thread()
                 .worker_threads(2)
@@ -102,6 +105,8 @@ impl MockServer {
                         accepted = listener.accept() => {
                             let Ok((stream, _)) = accepted else { continue };
                             accepted_connections.fetch_add(1, Ordering::SeqCst);
+                            still_open.fetch_add(1, Ordering::SeqCst);
+                            let still_open = still_open.clone();
                             let handler = handler.clone();
                             let counter = counter.clone();
                             tokio::spawn(async move {
@@ -114,13 +119,14 @@ impl MockServer {
                                     }
                                 });
                                 let _ = http1::Builder::new().serve_connection(TokioIo::new(stream), service).await;
+                                still_open.fetch_sub(1, Ordering::SeqCst);
                             });
                         }
                     }
                 }
             });
         });
-        Self { address, requests, connections, shutdown: Some(shutdown), thread: Some(thread) }
+        Self { address, requests, connections, open_connections, shutdown: Some(shutdown), thread: Some(thread) }
     }
 
     /// `http://127.0.0.1:PORT`
@@ -136,6 +142,11 @@ impl MockServer {
     /// How many TCP connections the server has accepted.
     pub fn connection_count(&self) -> usize {
         self.connections.load(Ordering::SeqCst)
+    }
+
+    /// How many of those connections the client has not closed yet.
+    pub fn open_connection_count(&self) -> usize {
+        self.open_connections.load(Ordering::SeqCst)
     }
 }
 

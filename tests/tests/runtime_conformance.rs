@@ -172,6 +172,24 @@ fn outbound_connections_are_kept_alive_across_requests() {
 }
 
 #[test]
+fn outbound_connections_are_closed_once_idle_past_the_limit() {
+    let upstream = MockServer::start(|_| MockReply::raw(200, "text/plain", b"pooled".to_vec()));
+    let app = probe()
+        .variable("upstream_port", &upstream.address.port().to_string())
+        .arg("--outbound-idle-timeout-secs")
+        .arg("1")
+        .start();
+    let reply = app.client().get(&format!("/ops/outbound?url={}/once", upstream.url())).json();
+    assert_eq!(reply, json!({"status": 200, "body": "pooled"}));
+    assert_eq!(upstream.open_connection_count(), 1, "kept alive after the request");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while upstream.open_connection_count() > 0 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(upstream.open_connection_count(), 0, "closed without another request checking it out");
+}
+
+#[test]
 fn outbound_first_byte_timeout_is_kept_apart_from_the_connect_timeout() {
     let upstream = MockServer::start(|request| match request.path_and_query.as_str() {
         "/slow" => MockReply::raw(200, "text/plain", b"late".to_vec()).delayed(std::time::Duration::from_millis(1500)),

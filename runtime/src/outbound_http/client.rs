@@ -18,7 +18,7 @@ use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::{HttpConnector, capture_connection};
 use hyper_util::client::legacy::connect::dns::Name;
-use hyper_util::rt::TokioExecutor;
+use hyper_util::rt::{TokioExecutor, TokioTimer};
 use std::error::Error as StdError;
 use std::net::{IpAddr, SocketAddr};
 use std::pin::Pin;
@@ -29,8 +29,6 @@ use wasmtime_wasi_http::{Error as HttpError, RequestOptions, WasiBody};
 
 /// wasi-http's default for each of the three timeouts a guest may set.
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(600);
-/// How long an unused connection stays in the pool.
-const IDLE_TIMEOUT: Duration = Duration::from_secs(30);
 /// Idle connections kept per host: enough for a burst's worth of provider calls to be reused.
 const MAX_IDLE_PER_HOST: usize = 1024;
 
@@ -43,7 +41,12 @@ pub struct OutboundClient {
 }
 
 impl OutboundClient {
-    pub fn new(blocked: Arc<BlockedNetworks>) -> anyhow::Result<Self> {
+    /// A client whose unused connections expire `idle_timeout` after their last use. The pool's
+    /// timer closes expired ones at its next check (it checks once per `idle_timeout`, so within
+    /// twice that): without a timer, hyper-util notices an expired connection only when a request
+    /// checks it out, so idle connections stayed open until the next burst, which then paid for
+    /// closing them all.
+    pub fn new(blocked: Arc<BlockedNetworks>, idle_timeout: Duration) -> anyhow::Result<Self> {
         let mut http = HttpConnector::new_with_resolver(CheckedResolver { blocked: blocked.clone() });
         http.enforce_http(false);
         http.set_nodelay(true);
@@ -53,7 +56,8 @@ impl OutboundClient {
             .enable_http1()
             .wrap_connector(http);
         let client = Client::builder(TokioExecutor::new())
-            .pool_idle_timeout(IDLE_TIMEOUT)
+            .pool_timer(TokioTimer::new())
+            .pool_idle_timeout(idle_timeout)
             .pool_max_idle_per_host(MAX_IDLE_PER_HOST)
             .build(connector);
         Ok(Self { client, blocked })
