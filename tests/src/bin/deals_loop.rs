@@ -2,10 +2,10 @@
 //! connections, each sending `GET PATH` again as soon as the previous answer is in, for SECONDS.
 //!
 //! It exists to show what wrk's numbers mean. wrk corrects its latencies for coordinated
-//! omission: a request that took longer than a connection's mean interval between requests also
-//! stands for the requests that connection would have sent meanwhile, so a stall of 300 ms on
-//! one connection counts as about twenty slow requests, not one. This client prints both views of
-//! the same requests: as measured, and with wrk's correction applied.
+//! omission: a request that took longer than twice a connection's mean interval between requests
+//! also stands for the requests that connection would have sent meanwhile, so at a 16 ms interval
+//! a stall of 300 ms on one connection counts as 18 slow requests, not one. This client prints
+//! both views of the same requests: as measured, and with wrk's correction applied.
 //!
 //! Usage: `deals_loop BASE_URL PATH COOKIE CONNECTIONS SECONDS [SLOW_MS]` prints
 //! `requests=… requests_per_sec=… p50_ms=… p95_ms=… [slower_than_…ms=…%] corrected_p95_ms=…
@@ -61,9 +61,9 @@ fn main() {
     println!("{line}");
 }
 
-/// wrk's `stats_correct`: every latency above a connection's mean interval between requests
-/// adds the latencies the requests it held up would have had (`latency - k * interval`, down to
-/// the interval).
+/// wrk's `stats_correct`: every latency of at least twice a connection's mean interval between
+/// requests adds the latencies the requests it held up would have had (`latency - k * interval`,
+/// down to the interval).
 fn with_wrk_correction(latencies: &[f64], interval_ms: f64) -> Vec<f64> {
     let mut corrected = latencies.to_vec();
     for &latency in latencies {
