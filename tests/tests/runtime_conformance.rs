@@ -182,11 +182,8 @@ fn outbound_connections_are_closed_once_idle_past_the_limit() {
     let reply = app.client().get(&format!("/ops/outbound?url={}/once", upstream.url())).json();
     assert_eq!(reply, json!({"status": 200, "body": "pooled"}));
     assert_eq!(upstream.open_connection_count(), 1, "kept alive after the request");
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while upstream.open_connection_count() > 0 && Instant::now() < deadline {
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    assert_eq!(upstream.open_connection_count(), 0, "closed without another request checking it out");
+    let closed = app.wait_until(Duration::from_secs(10), || upstream.open_connection_count() == 0);
+    assert!(closed, "closed without another request checking it out");
 }
 
 #[test]
