@@ -33,7 +33,7 @@ pub struct LoadOptions {
     /// Most requests one HTTP component may run at once (`--max-concurrency auth=4`); requests
     /// beyond it wait in the host, where waiting costs no instance memory.
     pub concurrency_limits: BTreeMap<String, usize>,
-    /// How long an unused outbound connection stays pooled.
+    /// How long after its last use an outbound connection expires (closed within twice that).
     pub outbound_idle_timeout: std::time::Duration,
 }
 
