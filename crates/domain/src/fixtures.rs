@@ -100,7 +100,8 @@ pub fn three_may_sales() -> Product {
     product
 }
 
-/// A small deterministic generator (SplitMix64), so fixtures need no `rand` dependency.
+/// A small deterministic generator (SplitMix64), so fixtures need no `rand` dependency (the
+/// integration tests' mock Keepa and month simulation draw from it too).
 pub struct SplitMix64(pub u64);
 
 impl SplitMix64 {
@@ -112,9 +113,14 @@ impl SplitMix64 {
         z ^ (z >> 31)
     }
 
-    /// Uniform in `low..high`.
+    /// Uniform in `low..high` (`low` when the range is empty).
     pub fn between(&mut self, low: i64, high: i64) -> i64 {
-        low + (self.next_u64() % (high - low) as u64) as i64
+        low + (self.next_u64() % (high - low).max(1) as u64) as i64
+    }
+
+    /// True with a chance of `percent` in 100.
+    pub fn chance(&mut self, percent: i64) -> bool {
+        self.between(0, 100) < percent
     }
 }
 

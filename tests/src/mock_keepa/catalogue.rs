@@ -10,6 +10,7 @@
 //! used price is not a bargain. Everything derives from `(seed, index, epoch)`: the same book
 //! renders identically on every request, so tests can analyse exactly what the app received.
 
+use domain::fixtures::SplitMix64;
 use domain::time::UnixSeconds;
 use serde_json::{Value, json};
 
@@ -51,29 +52,6 @@ impl Kind {
     }
 }
 
-/// SplitMix64: a tiny deterministic generator (also drives `crate::month`'s traffic).
-pub struct Rng(pub u64);
-
-impl Rng {
-    #[allow(clippy::should_implement_trait)] // an endless generator, not an iterator
-    pub fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in `low..high`.
-    pub fn between(&mut self, low: i64, high: i64) -> i64 {
-        low + (self.next() % (high - low).max(1) as u64) as i64
-    }
-
-    pub fn chance(&mut self, percent: i64) -> bool {
-        self.between(0, 100) < percent
-    }
-}
-
 const SUBJECTS: [&str; 12] = [
     "Calculus", "Organic Chemistry", "Microeconomics", "Anatomy and Physiology", "Linear Algebra", "Psychology",
     "Statistics", "Biology", "World History", "Accounting Principles", "Physics", "Sociology",
@@ -105,7 +83,7 @@ impl Catalogue {
     pub fn generate(seed: u64, count: usize, now_unix: i64) -> Catalogue {
         let books: Vec<Book> = (0..count).map(|index| Book::simulate(seed, index, now_unix)).collect();
         let mut deal_order: Vec<usize> = (0..count).collect();
-        deal_order.sort_by_key(|&index| Rng(seed ^ 0xDE41 ^ index as u64).next());
+        deal_order.sort_by_key(|&index| SplitMix64(seed ^ 0xDE41 ^ index as u64).next_u64());
         Catalogue { books, deal_order }
     }
 
@@ -116,7 +94,7 @@ impl Catalogue {
 
 impl Book {
     fn simulate(seed: u64, index: usize, now_unix: i64) -> Book {
-        let mut rng = Rng(seed.wrapping_mul(0x1000_0001).wrapping_add(index as u64));
+        let mut rng = SplitMix64(seed.wrapping_mul(0x1000_0001).wrapping_add(index as u64));
         let kind = Kind::of(index);
         let now_km = keepa_minutes(now_unix);
         let asin = format!("{:010}", 1_000_000_000 + (seed % 1000) * 1_000_000 + index as u64);

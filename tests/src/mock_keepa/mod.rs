@@ -9,7 +9,7 @@ mod endpoints;
 mod tokens;
 
 pub use app::{IngestApp, last_run, start_with_shared_cache, unix_now};
-pub use catalogue::{Kind, Rng};
+pub use catalogue::Kind;
 
 use catalogue::Catalogue;
 use tokens::TokenBucket;

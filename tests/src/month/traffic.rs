@@ -13,7 +13,7 @@ use std::path::Path;
 
 use rusqlite::{Connection, params};
 
-use crate::mock_keepa::Rng;
+use domain::fixtures::SplitMix64;
 
 const DAY: i64 = 24 * 3600;
 
@@ -67,7 +67,7 @@ const WORDS: [&str; 24] = [
 ];
 
 /// `len` bytes of prose (as HTML paragraphs when `html`).
-fn prose(rng: &mut Rng, len: i64, html: bool) -> String {
+fn prose(rng: &mut SplitMix64, len: i64, html: bool) -> String {
     let mut text = String::with_capacity(len as usize + 16);
     if html {
         text.push_str("<p>");
@@ -83,13 +83,13 @@ fn prose(rng: &mut Rng, len: i64, html: bool) -> String {
 }
 
 /// A pool of texts with lengths in `low..high`, reused across rows (SQLite stores each row's copy).
-fn pool(rng: &mut Rng, low: i64, high: i64, html: bool) -> Vec<String> {
+fn pool(rng: &mut SplitMix64, low: i64, high: i64, html: bool) -> Vec<String> {
     (0..256).map(|_| { let len = rng.between(low, high); prose(rng, len, html) }).collect()
 }
 
 /// Writes the plan's month, ending at `now`, into the migrated database and key-value store.
 pub fn write(db: &mut Connection, kv: &mut Connection, plan: &TrafficPlan, now: i64) -> anyhow::Result<Written> {
-    let mut rng = Rng(0x5EED_0FAA);
+    let mut rng = SplitMix64(0x5EED_0FAA);
     let mut written = Written::default();
     let questions = pool(&mut rng, 60, 300, false);
     let replies = pool(&mut rng, 300, 1200, true);
@@ -189,7 +189,7 @@ pub fn write(db: &mut Connection, kv: &mut Connection, plan: &TrafficPlan, now: 
                     written.kv_entries += 1;
                 }
                 for _ in 0..plan.count_snapshots {
-                    let key = format!("deal-count/{:016x}", rng.next());
+                    let key = format!("deal-count/{:016x}", rng.next_u64());
                     let snapshot = format!("{{\"version\":{},\"counted\":{{\"count\":{},\"max_id\":{}}}}}", rng.between(1, 1 << 20), rng.between(0, 20_000), rng.between(20_000, 40_000));
                     entry.execute(params![key, kv_ttl::encode(snapshot.as_bytes(), at + DAY)])?;
                     written.kv_entries += 1;
