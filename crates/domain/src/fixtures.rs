@@ -4,6 +4,7 @@
 use crate::condition::ItemCondition;
 use crate::keepa::{CsvType, HistoryPoint, Offer, OfferQuote, Product, StatVector, Stats};
 use crate::money::Cents;
+use crate::splitmix::SplitMix64;
 use crate::time::{UnixSeconds, days};
 
 /// A fixed "now" for tests: 2025-06-15T12:00:00Z. Tests place every event relative to it.
@@ -98,30 +99,6 @@ pub fn three_may_sales() -> Product {
         .build();
     product.title = Some("Moby Dick".to_owned());
     product
-}
-
-/// A small deterministic generator (SplitMix64), so fixtures need no `rand` dependency (the
-/// integration tests' mock Keepa and month simulation draw from it too).
-pub struct SplitMix64(pub u64);
-
-impl SplitMix64 {
-    pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in `low..high` (`low` when the range is empty).
-    pub fn between(&mut self, low: i64, high: i64) -> i64 {
-        low + (self.next_u64() % (high - low).max(1) as u64) as i64
-    }
-
-    /// True with a chance of `percent` in 100.
-    pub fn chance(&mut self, percent: i64) -> bool {
-        self.between(0, 100) < percent
-    }
 }
 
 /// A used textbook with three years of Keepa-like history ending at `now`: the rank is crawled

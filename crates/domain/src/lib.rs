@@ -25,6 +25,7 @@ pub mod list_at;
 pub mod money;
 pub mod sales;
 pub mod seasonality;
+pub mod splitmix;
 mod statistics;
 pub mod time;
 pub mod trend;

@@ -10,7 +10,7 @@
 //! used price is not a bargain. Everything derives from `(seed, index, epoch)`: the same book
 //! renders identically on every request, so tests can analyse exactly what the app received.
 
-use domain::fixtures::SplitMix64;
+use domain::splitmix::SplitMix64;
 use domain::time::UnixSeconds;
 use serde_json::{Value, json};
 

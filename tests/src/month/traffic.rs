@@ -13,7 +13,7 @@ use std::path::Path;
 
 use rusqlite::{Connection, params};
 
-use domain::fixtures::SplitMix64;
+use domain::splitmix::SplitMix64;
 
 const DAY: i64 = 24 * 3600;
 

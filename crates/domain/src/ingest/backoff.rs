@@ -7,6 +7,7 @@
 
 use std::time::Duration;
 
+use crate::splitmix::mix;
 use crate::time::UnixSeconds;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -36,14 +37,6 @@ impl BackoffPolicy {
         let jitter = mix(jitter_seed ^ u64::from(consecutive_failures)) % (delay - half + 1);
         UnixSeconds(now.0 + (half + jitter) as i64)
     }
-}
-
-/// SplitMix64's finaliser: spreads a seed over 64 bits.
-fn mix(seed: u64) -> u64 {
-    let mut z = seed.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
 }
 
 #[cfg(test)]
