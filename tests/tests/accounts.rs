@@ -219,3 +219,16 @@ fn the_admin_cli_refuses_short_passwords_duplicates_and_odd_names() {
     let users: i64 = app.database().query_row("SELECT COUNT(*) FROM users", [], |row| row.get(0)).unwrap();
     assert_eq!(users, 1);
 }
+
+#[test]
+fn at_a_terminal_the_admin_cli_asks_for_the_password_twice_without_echo() {
+    let app = start();
+    let (ok, shown) = terminal::admin_add_at_terminal(&app, "tom", "admin", [PASSWORD, "another-long-password"]);
+    assert!(!ok && shown.contains("the two passwords differ"), "{shown}");
+    let (ok, shown) = terminal::admin_add_at_terminal(&app, "tim", "admin", [PASSWORD, PASSWORD]);
+    assert!(ok && shown.contains("created admin `tim`"), "{shown}");
+    assert!(!shown.contains(PASSWORD), "the password was echoed: {shown}");
+    let users: Vec<String> = app.database().prepare("SELECT username FROM users").unwrap().query_map([], |row| row.get(0)).unwrap().map(Result::unwrap).collect();
+    assert_eq!(users, ["tim"]);
+    login(&app, "tim");
+}

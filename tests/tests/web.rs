@@ -11,6 +11,7 @@ use web_support::{ADMIN, Account, USER, create_accounts};
 #[test]
 fn the_web_component_serves_pages_and_assets() {
     let app = RuntimeProcessBuilder::new("spin.toml").start();
+    a_fresh_install_says_on_the_login_page_how_to_create_the_first_admin(&app);
     create_accounts(&app);
     signed_out_visitors_get_the_login_page_and_are_sent_there_from_every_other_page(&app);
     users_see_their_pages_and_admins_also_the_admin_pages(&app);
@@ -56,12 +57,23 @@ fn assert_page_headers(reply: &Reply) {
     assert_eq!(reply.header("content-type"), Some("text/html; charset=utf-8"));
 }
 
+/// The login page's first-run notice, shown only while the database has no account.
+const FIRST_RUN_NOTICE: &str = "<div id=\"first-run\" class=\"notice info\">";
+const FIRST_RUN_NOTICE_HIDDEN: &str = "<div id=\"first-run\" class=\"notice info\" hidden>";
+
+fn a_fresh_install_says_on_the_login_page_how_to_create_the_first_admin(app: &RuntimeProcess) {
+    let login = app.client().get("/");
+    assert_eq!(login.status, 200);
+    assert!(login.body.contains(FIRST_RUN_NOTICE) && login.body.contains("scripts/admin user add --role admin NAME"), "{}", login.body);
+}
+
 fn signed_out_visitors_get_the_login_page_and_are_sent_there_from_every_other_page(app: &RuntimeProcess) {
     let client = app.client();
     let login = client.get("/");
     assert_eq!(login.status, 200);
     assert_page_headers(&login);
     assert!(login.body.contains("action=\"/login\""), "{}", login.body);
+    assert!(login.body.contains(FIRST_RUN_NOTICE_HIDDEN) && !login.body.contains(FIRST_RUN_NOTICE), "accounts exist: {}", login.body);
     for path in ["/dashboard", "/settings", "/guided-learning", "/guided-learning/job-1", "/strategies", "/intelligence", "/admin", "/admin/keepa-query"] {
         assert_eq!(redirect_of(app, path, None), (303, Some("/".to_string())), "{path}");
     }

@@ -11,7 +11,7 @@ use std::path::Path;
 use crate::assets::BuiltAsset;
 
 /// Placeholders the component fills per request (`src/render.rs`); any other left over is an error.
-const PER_REQUEST: [&str; 3] = ["{{csrf_token}}", "{{user_name}}", "{{user_role}}"];
+const PER_REQUEST: [&str; 4] = ["{{csrf_token}}", "{{user_name}}", "{{user_role}}", "{{first_run_hidden}}"];
 
 pub struct BuiltPage {
     pub name: String,

@@ -6,6 +6,7 @@
 
 mod embedded;
 mod encoding;
+mod first_run;
 mod pages;
 mod render;
 mod security;

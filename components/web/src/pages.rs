@@ -5,7 +5,7 @@
 use spin_sdk::http::{Request, Response};
 
 use crate::session::{self, ViewerExt};
-use crate::render;
+use crate::{first_run, render};
 
 /// Who may open a page.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -51,7 +51,7 @@ pub fn serve(path: &str, request: &Request) -> Response {
     let viewer = session::viewer(request);
     match (access, viewer) {
         (Access::SignedOut, Ok(_)) => render::redirect("/dashboard"),
-        (Access::SignedOut, Err(_)) => render::page(template, 200, None, request),
+        (Access::SignedOut, Err(_)) => render::login(first_run::no_accounts_yet(), request),
         (_, Err(refusal)) => refusal,
         (Access::Admin, Ok(viewer)) if !viewer.is_admin() => render::page("forbidden", 403, Some(&viewer), request),
         (_, Ok(viewer)) => render::page(template, 200, Some(&viewer), request),

@@ -9,7 +9,17 @@ use crate::{embedded, encoding, security};
 
 /// The page `template` with `status`, for `viewer` (None on pages shown signed out).
 pub fn page(template: &str, status: u16, viewer: Option<&Viewer>, request: &Request) -> Response {
-    let html = fill(embedded::template(template), viewer);
+    respond(status, fill(embedded::template(template), viewer), request)
+}
+
+/// The login page; on an install without accounts it shows how to create the first admin.
+pub fn login(no_accounts_yet: bool, request: &Request) -> Response {
+    let html = fill(embedded::template("login"), None).replace("{{first_run_hidden}}", if no_accounts_yet { "" } else { " hidden" });
+    respond(200, html, request)
+}
+
+/// `html` as the response, gzipped when the browser accepts it.
+fn respond(status: u16, html: String, request: &Request) -> Response {
     let gzip = encoding::accepts_gzip(request);
     let mut builder = Response::builder();
     builder

@@ -2,10 +2,11 @@
 //! the app is stopped, serving (SQLite's locking and a busy timeout), or not yet started on real
 //! `spin up`. There are no built-in accounts: the first admin is created here.
 //!
-//! Passwords are read from stdin (one line, trailing newline stripped), never from arguments,
-//! which other users of the machine could read in the process list.
+//! Passwords never come from arguments, which other users of the machine could read in the
+//! process list: at a terminal they are typed twice without echo, otherwise (scripts, tests)
+//! they are one line of stdin with the trailing newline stripped.
 
-use std::io::BufRead;
+use std::io::{BufRead, IsTerminal};
 use std::path::PathBuf;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -32,13 +33,13 @@ enum Command {
 
 #[derive(Subcommand)]
 enum UserCommand {
-    /// Create a user; the password is read from stdin.
+    /// Create a user; the password is asked for at a terminal, else read from stdin.
     Add {
         name: String,
         #[arg(long, value_enum)]
         role: Role,
     },
-    /// Replace a user's password (read from stdin) and end all of their sessions.
+    /// Replace a user's password (asked for, or read from stdin) and end all of their sessions.
     SetPassword { name: String },
 }
 
@@ -119,17 +120,33 @@ fn check_name(name: &str) -> Result<()> {
     Ok(())
 }
 
-/// One line from stdin without its line ending, at least 8 characters.
+/// The new password, at least 8 characters: typed twice without echo at a terminal, else one
+/// line of stdin without its line ending.
 fn read_password() -> Result<String> {
-    let mut line = String::new();
-    std::io::stdin().lock().read_line(&mut line).context("cannot read the password from stdin")?;
-    let password = line.strip_suffix('\n').map(|rest| rest.strip_suffix('\r').unwrap_or(rest)).unwrap_or(&line);
+    let password = if std::io::stdin().is_terminal() { prompt_twice()? } else { read_line()? };
     if password.chars().count() < passwords::MIN_PASSWORD_CHARS {
-        bail!("the password (read from stdin) must have at least {} characters", passwords::MIN_PASSWORD_CHARS);
+        bail!("the password must have at least {} characters", passwords::MIN_PASSWORD_CHARS);
     }
     if password.len() > passwords::MAX_PASSWORD_BYTES {
         bail!("the password must have at most {} bytes", passwords::MAX_PASSWORD_BYTES);
     }
+    Ok(password)
+}
+
+fn prompt_twice() -> Result<String> {
+    let prompt = format!("Password (at least {} characters): ", passwords::MIN_PASSWORD_CHARS);
+    let password = rpassword::prompt_password(prompt).context("cannot read the password from the terminal")?;
+    let again = rpassword::prompt_password("The same password again: ").context("cannot read the password from the terminal")?;
+    if password != again {
+        bail!("the two passwords differ; nothing was changed");
+    }
+    Ok(password)
+}
+
+fn read_line() -> Result<String> {
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line).context("cannot read the password from stdin")?;
+    let password = line.strip_suffix('\n').map(|rest| rest.strip_suffix('\r').unwrap_or(rest)).unwrap_or(&line);
     Ok(password.to_string())
 }
 

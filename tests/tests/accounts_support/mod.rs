@@ -4,6 +4,8 @@
 
 #![allow(dead_code)] // each test binary uses a different part
 
+pub mod terminal;
+
 use std::io::Write;
 use std::process::{Command, Stdio};
 
