@@ -37,8 +37,9 @@ pub fn admin_add_at_terminal(app: &RuntimeProcess, name: &str, role: &str, typed
             assert!(Instant::now() < deadline, "no prompt {prompt:?}; the terminal shows {:?}", screen.lock().unwrap());
             std::thread::sleep(Duration::from_millis(20));
         }
-        // The prompt is written just before echo is switched off: give the CLI that moment.
-        std::thread::sleep(Duration::from_millis(300));
+        // The prompt is written just before echo is switched off: give the CLI that moment, with
+        // room for a loaded machine (typing earlier would show the answer, as a person's would).
+        std::thread::sleep(Duration::from_secs(1));
         stdin.write_all(format!("{answer}\n").as_bytes()).unwrap();
     }
     let status = child.wait().unwrap();
