@@ -276,3 +276,49 @@ fn a_failing_or_hanging_provider_is_given_up_on_quickly_and_marked_error() {
         app.stop();
     }
 }
+
+/// Rows with a figure left to the non-AI path for want of budget or cap.
+const WAITING_FOR_AN_ANSWER: &str =
+    "SELECT COUNT(*) FROM deals WHERE list_at_review = 'accepted_quota' OR seasonality_source = 'default_quota' OR sales_source = 'unrescued_quota'";
+
+/// The next run sees every deal of the catalogue again, as when Keepa lists them with a change.
+fn forget_the_pass(state_dir: &std::path::Path) {
+    let db = Connection::open(state_dir.join("sqlite_db.db")).unwrap();
+    db.execute_batch("DELETE FROM ingest_pass_seen; DELETE FROM system_state WHERE key = 'ingest.discovery';").unwrap();
+}
+
+/// `/product` calls with full history among the mock Keepa's requests.
+fn full_product_calls(keepa: &MockKeepa) -> usize {
+    keepa.requests().iter().filter(|request| request.starts_with("/product?") && request.contains("history=1")).count()
+}
+
+#[test]
+fn deals_left_without_an_answer_are_analysed_again_once_the_provider_can_be_asked() {
+    let (keepa, llm, state_dir) = (keepa(), MockLlm::start(), TempDir::new().unwrap());
+    let (app, _) = run(&keepa, &llm, state_dir.path(), &[("ingest_ai_max_calls", "2"), ("ingest_ai_daily_budget", "2")]);
+    let db = app.database();
+    assert_fallbacks(&db, "quota");
+    let (waiting, stored) = (count(&db, WAITING_FOR_AN_ANSWER), count(&db, "SELECT COUNT(*) FROM deals"));
+    assert!(waiting >= 10, "{waiting} of {stored}");
+    drop(db);
+    app.stop();
+
+    // Listed again the same day, with ingestion's share used up: refreshed, not fetched in full.
+    forget_the_pass(state_dir.path());
+    let full_calls = full_product_calls(&keepa);
+    let (app, report) = run(&keepa, &llm, state_dir.path(), &[("ingest_ai_daily_budget", "2")]);
+    assert_eq!(full_product_calls(&keepa), full_calls, "no history fetched for questions that cannot be asked");
+    assert_eq!((report["deals_reanalyzed"].as_i64(), report["deals_updated"].as_i64()), (Some(0), Some(stored)), "{report}");
+    assert_eq!((llm.request_count(), count(&app.database(), WAITING_FOR_AN_ANSWER)), (2, waiting));
+    app.stop();
+
+    // With room in the budget, each waiting deal is analysed again in full and asked its questions.
+    forget_the_pass(state_dir.path());
+    let (app, report) = run(&keepa, &llm, state_dir.path(), &[]);
+    assert_eq!(report["deals_reanalyzed"].as_i64(), Some(waiting), "{report}");
+    assert_eq!((report["deals_added"].as_i64(), report["deals_updated"].as_i64()), (Some(0), Some(stored - waiting)), "{report}");
+    let db = app.database();
+    assert_eq!(count(&db, WAITING_FOR_AN_ANSWER), 0);
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM deals"), stored);
+    assert_rows_match(&keepa, &db, &PipelineAnswers::default());
+}

@@ -85,6 +85,21 @@ impl<'a> IngestAssistant<'a> {
         (self.calls.get(), self.cache_hits.get(), self.unanswered.get())
     }
 
+    /// Whether a question not in the cache would go to the provider now (the run's limits, then
+    /// today's budget in the ledger), so that no Keepa tokens go into an analysis whose questions
+    /// would be refused.
+    pub fn can_ask(&self) -> bool {
+        let Some(client) = &self.client else { return false };
+        if self.refusal().is_some() {
+            return false;
+        }
+        if !client.budget_left(Feature::Ingest) {
+            self.budget_exhausted.set(true);
+            return false;
+        }
+        true
+    }
+
     /// Why a question must not go to the provider now, if it must not.
     fn refusal(&self) -> Option<Unavailable> {
         if self.failures_in_a_row.get() >= BREAKER_FAILURES {

@@ -12,6 +12,11 @@
 //! history for those the peek finds promising (sub-batches of 5), their sellers, the analysis
 //! (its AI questions asked for a few deals at a time, outside any transaction), then one
 //! transaction. Out of tokens mid-chunk, what is complete is written and the run stops.
+//!
+//! A stored deal whose last analysis left an AI question unanswered (budget, cap or provider
+//! failure: a `*_quota` or `*_error` path) is analysed again in full instead of refreshed, when
+//! Keepa lists it again and the provider can be asked: otherwise a day without budget would
+//! leave its figures on the non-AI path for as long as it stays a deal.
 
 use std::collections::{HashMap, HashSet};
 use std::time::{Duration, Instant};
@@ -27,7 +32,7 @@ use keepa_client::{CallError, ProductBatch, ProductDetail, TokenStop, deal_query
 
 use crate::assistant::IngestAssistant;
 use crate::run::Context;
-use crate::store::{self, AnalyzedDeal, Handled};
+use crate::store::{self, AnalyzedDeal, Handled, StoredDeals};
 
 /// Keepa caches `/deal` answers ~120 s; deals updated this long before a pass began are scanned
 /// again by the next pass rather than risk missing them.
@@ -89,7 +94,7 @@ pub fn discover(cx: &mut Context) -> Result<RunOutcome, CallError> {
 
 /// The next deals to handle together: one peek's worth that the budget allows, holding no more
 /// new deals than the run's cap has left.
-fn next_chunk<'d, 'a>(cx: &Context, rest: &'d [&'a Deal], existing: &HashSet<String>, cap_left: usize) -> &'d [&'a Deal] {
+fn next_chunk<'d, 'a>(cx: &Context, rest: &'d [&'a Deal], existing: &StoredDeals, cap_left: usize) -> &'d [&'a Deal] {
     let budget = cx.session.budget();
     let wanted = cx.config.scan_batch_size(budget.bucket.refill_rate_per_min);
     let size = budget.max_batch(KeepaCall::Peek, now(), wanted).clamp(1, wanted).min(rest.len());
@@ -111,6 +116,8 @@ fn next_chunk<'d, 'a>(cx: &Context, rest: &'d [&'a Deal], existing: &HashSet<Str
 struct ChunkResult<'a> {
     refreshed: Vec<(Product, &'a Deal)>,
     analyzed: Vec<(Product, &'a Deal)>,
+    /// Stored deals among `analyzed`, analysed again for their unanswered AI questions.
+    reanalyzed: HashSet<&'a str>,
     rejected: Vec<&'a Deal>,
     /// Deals already stored that Keepa did not return: nothing to refresh, done for this pass.
     unchanged: Vec<&'a Deal>,
@@ -118,9 +125,11 @@ struct ChunkResult<'a> {
 
 /// Handles one chunk and writes it; `Some(stop)` when tokens ran out part-way (what was complete
 /// is written, the rest is retried by the next run).
-fn process_chunk(cx: &mut Context, chunk: &[&Deal], existing: &HashSet<String>) -> Result<Option<TokenStop>, CallError> {
+fn process_chunk(cx: &mut Context, chunk: &[&Deal], existing: &StoredDeals) -> Result<Option<TokenStop>, CallError> {
     let (stored, new): (Vec<&Deal>, Vec<&Deal>) = chunk.iter().partition(|deal| existing.contains(&deal.asin));
-    let mut result = ChunkResult::default();
+    let reask = cx.assistant.can_ask();
+    let (reanalyze, stored): (Vec<&Deal>, Vec<&Deal>) = stored.into_iter().partition(|deal| reask && existing.unanswered.contains(&deal.asin));
+    let mut result = ChunkResult { reanalyzed: reanalyze.iter().map(|deal| deal.asin.as_str()).collect(), ..ChunkResult::default() };
     if !stored.is_empty() {
         let mut products = readable(cx.session.products(&asins(&stored), ProductDetail::Light)?);
         for deal in stored {
@@ -130,7 +139,7 @@ fn process_chunk(cx: &mut Context, chunk: &[&Deal], existing: &HashSet<String>) 
             }
         }
     }
-    let mut promising = Vec::new();
+    let mut promising = reanalyze;
     if !new.is_empty() {
         let peeked = readable(cx.session.products(&asins(&new), ProductDetail::Peek)?);
         for deal in new {
@@ -198,8 +207,10 @@ fn write_chunk(cx: &mut Context, result: ChunkResult) -> Result<(), CallError> {
         }
         Ok(())
     })?;
+    let reanalyzed = analyses.iter().filter(|(_, deal, _)| result.reanalyzed.contains(deal.asin.as_str())).count();
     cx.report.deals_updated += result.refreshed.len() as u32;
-    cx.report.deals_added += analyses.len() as u32;
+    cx.report.deals_reanalyzed += reanalyzed as u32;
+    cx.report.deals_added += (analyses.len() - reanalyzed) as u32;
     cx.report.deals_rejected += rejected.len() as u32;
     Ok(())
 }

@@ -43,6 +43,7 @@ pub fn run(db: &Connection) -> Result<RunReport, DbError> {
         ai_calls: 0,
         ai_cache_hits: 0,
         ai_unanswered: 0,
+        deals_reanalyzed: 0,
     };
     let config = match IngestConfig::from_variables() {
         Ok(config) if !config.api_key.trim().is_empty() => config,

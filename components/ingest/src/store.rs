@@ -37,14 +37,42 @@ fn texts(values: &[&str]) -> Vec<Value> {
     values.iter().map(|value| Value::Text((*value).to_owned())).collect()
 }
 
-/// Which of `asins` already have a deal row.
-pub fn existing_deals(db: &Connection, asins: &[&str]) -> Result<HashSet<String>, DbError> {
-    if asins.is_empty() {
-        return Ok(HashSet::new());
+/// Which of a page's deals are stored already.
+#[derive(Default)]
+pub struct StoredDeals {
+    pub asins: HashSet<String>,
+    /// Those whose last analysis left an AI question unanswered (a `*_quota` or `*_error` path):
+    /// they are analysed again in full when the provider can be asked.
+    pub unanswered: HashSet<String>,
+}
+
+impl StoredDeals {
+    pub fn contains(&self, asin: &str) -> bool {
+        self.asins.contains(asin)
     }
-    let sql = format!("SELECT asin FROM deals WHERE asin IN ({})", placeholders(asins.len()));
-    let result = db.execute(&sql, &texts(asins))?;
-    Ok(result.rows().filter_map(|row| row.get::<&str>("asin").map(str::to_owned)).collect())
+}
+
+/// Which of `asins` already have a deal row, and which of those wait for an AI answer.
+pub fn existing_deals(db: &Connection, asins: &[&str]) -> Result<StoredDeals, DbError> {
+    let mut stored = StoredDeals::default();
+    if asins.is_empty() {
+        return Ok(stored);
+    }
+    let sql = format!(
+        "SELECT asin, list_at_review IN ('accepted_quota', 'accepted_error')
+                OR seasonality_source IN ('default_quota', 'default_error')
+                OR sales_source IN ('unrescued_quota', 'unrescued_error') AS unanswered
+         FROM deals WHERE asin IN ({})",
+        placeholders(asins.len())
+    );
+    for row in db.execute(&sql, &texts(asins))?.rows() {
+        let Some(asin) = row.get::<&str>("asin") else { continue };
+        if row.get::<i64>("unanswered") == Some(1) {
+            stored.unanswered.insert(asin.to_owned());
+        }
+        stored.asins.insert(asin.to_owned());
+    }
+    Ok(stored)
 }
 
 /// The `lastUpdate` each of `asins` was handled with earlier in this pass.

@@ -84,6 +84,10 @@ pub struct RunReport {
     pub ai_cache_hits: u32,
     #[serde(default)]
     pub ai_unanswered: u32,
+    /// Stored deals analysed again in full because their last analysis left an AI question
+    /// unanswered (`*_quota`, `*_error`) and the provider could be asked this time.
+    #[serde(default)]
+    pub deals_reanalyzed: u32,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

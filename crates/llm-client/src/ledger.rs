@@ -57,6 +57,37 @@ fn int(value: u64) -> Value {
     Value::Integer(i64::try_from(value).unwrap_or(i64::MAX))
 }
 
+/// Whether a request of `feature` (no user) would be refused now: a read, nothing is reserved.
+/// Background work checks it before spending other resources on a question it could not ask.
+pub fn budget_left(db: &Connection, feature: Feature, limits: &Limits) -> Result<bool, LlmError> {
+    Ok(refusal(db, feature, None, limits)?.is_none())
+}
+
+/// Why today's usage refuses one more request of `feature` for `user_id`, if it does.
+fn refusal(db: &Connection, feature: Feature, user_id: Option<i64>, limits: &Limits) -> Result<Option<LlmError>, LlmError> {
+    let counts = db
+        .execute(
+            "SELECT COALESCE(SUM(calls), 0), COALESCE(SUM(CASE WHEN feature = ?1 THEN calls END), 0), \
+                    COALESCE((SELECT calls FROM ai_user_usage WHERE day = date('now') AND user_id = ?2), 0) \
+             FROM ai_usage WHERE day = date('now')",
+            &[Value::Text(feature.as_str().into()), user_id.map_or(Value::Null, Value::Integer)],
+        )
+        .map_err(storage)?;
+    let count = |index: usize| match counts.rows.first().and_then(|row| row.values.get(index)) {
+        Some(Value::Integer(calls)) => u64::try_from(*calls).unwrap_or(0),
+        _ => 0,
+    };
+    let (day_calls, feature_calls, user_calls) = (count(0), count(1), count(2));
+    let feature_budget = limits.feature_daily_budget.map_or(limits.daily_budget, |share| share.min(limits.daily_budget));
+    if day_calls >= limits.daily_budget || feature_calls >= feature_budget {
+        return Ok(Some(LlmError::BudgetExhausted { budget: feature_budget }));
+    }
+    if user_id.is_some() && user_calls >= limits.user_daily_cap {
+        return Ok(Some(LlmError::UserCapReached { cap: limits.user_daily_cap }));
+    }
+    Ok(None)
+}
+
 /// Counts one provider request for today, or refuses it when the app's budget, the feature's
 /// share or the user's cap is used up.
 pub fn reserve(db: &Connection, feature: Feature, user_id: Option<i64>, limits: &Limits) -> Result<(), LlmError> {
@@ -67,27 +98,10 @@ pub fn reserve(db: &Connection, feature: Feature, user_id: Option<i64>, limits: 
 }
 
 fn reserve_in_transaction(db: &Connection, feature: Feature, user_id: Option<i64>, limits: &Limits) -> Result<(), LlmError> {
+    if let Some(refusal) = refusal(db, feature, user_id, limits)? {
+        return Err(refusal);
+    }
     let feature_name = Value::Text(feature.as_str().into());
-    let counts = db
-        .execute(
-            "SELECT COALESCE(SUM(calls), 0), COALESCE(SUM(CASE WHEN feature = ?1 THEN calls END), 0), \
-                    COALESCE((SELECT calls FROM ai_user_usage WHERE day = date('now') AND user_id = ?2), 0) \
-             FROM ai_usage WHERE day = date('now')",
-            &[feature_name.clone(), user_id.map_or(Value::Null, Value::Integer)],
-        )
-        .map_err(storage)?;
-    let count = |index: usize| match counts.rows.first().and_then(|row| row.values.get(index)) {
-        Some(Value::Integer(calls)) => u64::try_from(*calls).unwrap_or(0),
-        _ => 0,
-    };
-    let (day_calls, feature_calls, user_calls) = (count(0), count(1), count(2));
-    let feature_budget = limits.feature_daily_budget.map_or(limits.daily_budget, |share| share.min(limits.daily_budget));
-    if day_calls >= limits.daily_budget || feature_calls >= feature_budget {
-        return Err(LlmError::BudgetExhausted { budget: feature_budget });
-    }
-    if user_id.is_some() && user_calls >= limits.user_daily_cap {
-        return Err(LlmError::UserCapReached { cap: limits.user_daily_cap });
-    }
     db.execute(
         "INSERT INTO ai_usage (day, feature, calls) VALUES (date('now'), ?1, 1) \
          ON CONFLICT (day, feature) DO UPDATE SET calls = calls + 1",

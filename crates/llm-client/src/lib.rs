@@ -98,6 +98,16 @@ impl<'a> LlmClient<'a> {
         &self.config
     }
 
+    /// Whether today's budget (the app's and this client's feature share) leaves room for one
+    /// more call of `feature` without a user; reads the ledger, reserves nothing.
+    pub fn budget_left(&self, feature: Feature) -> bool {
+        ledger::budget_left(self.db, feature, &self.limits()).unwrap_or(false)
+    }
+
+    fn limits(&self) -> ledger::Limits {
+        ledger::Limits { feature_daily_budget: self.feature_daily_budget, ..self.config.limits() }
+    }
+
     /// Asks the provider, retrying 429/5xx/timeouts with backoff until the call's deadline
     /// (`llm_timeout_secs`); every attempt is reserved in the ledger first, so a refused budget
     /// sends nothing.
@@ -107,7 +117,7 @@ impl<'a> LlmClient<'a> {
         }
         let deadline = Instant::now() + self.config.timeout;
         let body = provider::request_body(&self.config.model, request);
-        let limits = ledger::Limits { feature_daily_budget: self.feature_daily_budget, ..self.config.limits() };
+        let limits = self.limits();
         let mut attempt = 0;
         loop {
             ledger::reserve(self.db, request.feature, request.user_id, &limits)?;
