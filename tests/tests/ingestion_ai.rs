@@ -281,10 +281,13 @@ fn a_failing_or_hanging_provider_is_given_up_on_quickly_and_marked_error() {
 const WAITING_FOR_AN_ANSWER: &str =
     "SELECT COUNT(*) FROM deals WHERE list_at_review = 'accepted_quota' OR seasonality_source = 'default_quota' OR sales_source = 'unrescued_quota'";
 
-/// The next run sees every deal of the catalogue again, as when Keepa lists them with a change.
-fn forget_the_pass(state_dir: &std::path::Path) {
+/// The next run sees every deal of the catalogue again, as when Keepa lists them with a change;
+/// with `hours_later`, the waiting rows were analysed that much earlier.
+fn list_again(state_dir: &std::path::Path, hours_later: i64) {
     let db = Connection::open(state_dir.join("sqlite_db.db")).unwrap();
     db.execute_batch("DELETE FROM ingest_pass_seen; DELETE FROM system_state WHERE key = 'ingest.discovery';").unwrap();
+    let waiting = WAITING_FOR_AN_ANSWER.replace("SELECT COUNT(*) FROM deals WHERE", "");
+    db.execute(&format!("UPDATE deals SET analyzed_at = analyzed_at - ?1 WHERE {waiting}"), [hours_later * 3600]).unwrap();
 }
 
 /// `/product` calls with full history among the mock Keepa's requests.
@@ -303,17 +306,21 @@ fn deals_left_without_an_answer_are_analysed_again_once_the_provider_can_be_aske
     drop(db);
     app.stop();
 
-    // Listed again the same day, with ingestion's share used up: refreshed, not fetched in full.
-    forget_the_pass(state_dir.path());
-    let full_calls = full_product_calls(&keepa);
-    let (app, report) = run(&keepa, &llm, state_dir.path(), &[("ingest_ai_daily_budget", "2")]);
-    assert_eq!(full_product_calls(&keepa), full_calls, "no history fetched for questions that cannot be asked");
-    assert_eq!((report["deals_reanalyzed"].as_i64(), report["deals_updated"].as_i64()), (Some(0), Some(stored)), "{report}");
-    assert_eq!((llm.request_count(), count(&app.database(), WAITING_FOR_AN_ANSWER)), (2, waiting));
-    app.stop();
+    // Listed again within the hour, or with ingestion's share of today's budget used up: only
+    // refreshed, and no history fetched for questions that are not to be asked.
+    for (hours_later, variables) in [(0, &[][..]), (1, &[("ingest_ai_daily_budget", "2")][..])] {
+        list_again(state_dir.path(), hours_later);
+        let full_calls = full_product_calls(&keepa);
+        let (app, report) = run(&keepa, &llm, state_dir.path(), variables);
+        assert_eq!(full_product_calls(&keepa), full_calls, "{hours_later} h later");
+        assert_eq!((report["deals_reanalyzed"].as_i64(), report["deals_updated"].as_i64()), (Some(0), Some(stored)), "{report}");
+        assert_eq!((llm.request_count(), count(&app.database(), WAITING_FOR_AN_ANSWER)), (2, waiting));
+        app.stop();
+    }
 
-    // With room in the budget, each waiting deal is analysed again in full and asked its questions.
-    forget_the_pass(state_dir.path());
+    // An hour later with room in the budget, each waiting deal is analysed again in full and
+    // asked its questions.
+    list_again(state_dir.path(), 1);
     let (app, report) = run(&keepa, &llm, state_dir.path(), &[]);
     assert_eq!(report["deals_reanalyzed"].as_i64(), Some(waiting), "{report}");
     assert_eq!((report["deals_added"].as_i64(), report["deals_updated"].as_i64()), (Some(0), Some(stored - waiting)), "{report}");

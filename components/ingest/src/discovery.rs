@@ -16,7 +16,8 @@
 //! A stored deal whose last analysis left an AI question unanswered (budget, cap or provider
 //! failure: a `*_quota` or `*_error` path) is analysed again in full instead of refreshed, when
 //! Keepa lists it again and the provider can be asked: otherwise a day without budget would
-//! leave its figures on the non-AI path for as long as it stays a deal.
+//! leave its figures on the non-AI path for as long as it stays a deal. At most once per
+//! [`REASK_AFTER`], so that questions the provider keeps failing cannot take every run's share.
 
 use std::collections::{HashMap, HashSet};
 use std::time::{Duration, Instant};
@@ -37,6 +38,9 @@ use crate::store::{self, AnalyzedDeal, Handled, StoredDeals};
 /// Keepa caches `/deal` answers ~120 s; deals updated this long before a pass began are scanned
 /// again by the next pass rather than risk missing them.
 const KEEPA_CACHE_MARGIN: Duration = Duration::from_secs(10 * 60);
+
+/// How long after an analysis that left AI questions unanswered the deal may be analysed again.
+const REASK_AFTER: Duration = Duration::from_secs(60 * 60);
 
 /// Analyses waiting on the AI provider at once: a slow answer holds up its own deal, not the
 /// batch, without hitting the provider with a whole chunk at the same moment.
@@ -70,7 +74,7 @@ pub fn discover(cx: &mut Context) -> Result<RunOutcome, CallError> {
         let seen = store::seen_in_pass(cx.db, &asins)?;
         let todo: Vec<&Deal> =
             fresh.into_iter().filter(|deal| seen.get(&deal.asin).is_none_or(|at| deal.last_update > Some(*at))).collect();
-        let existing = store::existing_deals(cx.db, &todo.iter().map(|deal| deal.asin.as_str()).collect::<Vec<_>>())?;
+        let existing = store::existing_deals(cx.db, &todo.iter().map(|deal| deal.asin.as_str()).collect::<Vec<_>>(), now() - REASK_AFTER)?;
         let mut rest = todo.as_slice();
         while !rest.is_empty() {
             if Instant::now() >= cx.deadline {

@@ -41,8 +41,8 @@ fn texts(values: &[&str]) -> Vec<Value> {
 #[derive(Default)]
 pub struct StoredDeals {
     pub asins: HashSet<String>,
-    /// Those whose last analysis left an AI question unanswered (a `*_quota` or `*_error` path):
-    /// they are analysed again in full when the provider can be asked.
+    /// Those whose last analysis, before `unanswered_before`, left an AI question unanswered (a
+    /// `*_quota` or `*_error` path): they are analysed again in full when the provider can be asked.
     pub unanswered: HashSet<String>,
 }
 
@@ -52,20 +52,23 @@ impl StoredDeals {
     }
 }
 
-/// Which of `asins` already have a deal row, and which of those wait for an AI answer.
-pub fn existing_deals(db: &Connection, asins: &[&str]) -> Result<StoredDeals, DbError> {
+/// Which of `asins` already have a deal row, and which of those, analysed before
+/// `unanswered_before`, wait for an AI answer.
+pub fn existing_deals(db: &Connection, asins: &[&str], unanswered_before: UnixSeconds) -> Result<StoredDeals, DbError> {
     let mut stored = StoredDeals::default();
     if asins.is_empty() {
         return Ok(stored);
     }
     let sql = format!(
-        "SELECT asin, list_at_review IN ('accepted_quota', 'accepted_error')
+        "SELECT asin, analyzed_at < ? AND (list_at_review IN ('accepted_quota', 'accepted_error')
                 OR seasonality_source IN ('default_quota', 'default_error')
-                OR sales_source IN ('unrescued_quota', 'unrescued_error') AS unanswered
+                OR sales_source IN ('unrescued_quota', 'unrescued_error')) AS unanswered
          FROM deals WHERE asin IN ({})",
         placeholders(asins.len())
     );
-    for row in db.execute(&sql, &texts(asins))?.rows() {
+    let mut params = vec![Value::Integer(unanswered_before.0)];
+    params.extend(texts(asins));
+    for row in db.execute(&sql, &params)?.rows() {
         let Some(asin) = row.get::<&str>("asin") else { continue };
         if row.get::<i64>("unanswered") == Some(1) {
             stored.unanswered.insert(asin.to_owned());
