@@ -4,6 +4,27 @@
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
 
+# The state directory named among the arguments (`--state-dir DIR` or `--state-dir=DIR`), as the
+# runtime and the admin CLI read them; .spin when none is.
+state_dir_in() {
+    local dir=".spin"
+    while [ $# -gt 0 ]; do
+        case "$1" in
+            --state-dir) dir="${2:-$dir}"; shift; [ $# -gt 0 ] && shift ;;
+            --state-dir=*) dir="${1#--state-dir=}"; shift ;;
+            *) shift ;;
+        esac
+    done
+    echo "$dir"
+}
+
+# Creates the state directory $1 and applies migrations/ to its database, as `runtime up` would
+# (a no-op when up to date); needs the runtime built.
+migrate_state_dir() {
+    mkdir -p "$1"
+    "$CARGO_TARGET_DIR/release/runtime" migrate -f "$ROOT/spin.toml" --state-dir "$1" >/dev/null
+}
+
 # Installs what a fresh machine of this kind lacks; does nothing (and needs no network) otherwise.
 ensure_toolchain() {
     if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-wasip2; then

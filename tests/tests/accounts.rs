@@ -208,8 +208,9 @@ fn repeated_failed_logins_are_slowed_down() {
 }
 
 #[test]
-fn the_admin_cli_refuses_short_passwords_duplicates_and_odd_names() {
+fn the_admin_cli_lists_users_and_refuses_short_passwords_duplicates_and_odd_names() {
     let app = start();
+    assert_eq!(admin_list(&app), "", "no built-in accounts");
     assert!(!admin_add(&app, "ann", "user", "short").0);
     assert!(admin_add(&app, "ann", "user", PASSWORD).0);
     let (ok, output) = admin_add(&app, "ANN", "admin", PASSWORD);
@@ -218,6 +219,9 @@ fn the_admin_cli_refuses_short_passwords_duplicates_and_odd_names() {
     assert!(!admin_add(&app, "eve", "root", PASSWORD).0);
     let users: i64 = app.database().query_row("SELECT COUNT(*) FROM users", [], |row| row.get(0)).unwrap();
     assert_eq!(users, 1);
+    assert!(admin_add(&app, "abe", "admin", PASSWORD).0);
+    let today: String = app.database().query_row("SELECT date('now')", [], |row| row.get(0)).unwrap();
+    assert_eq!(admin_list(&app), format!("abe\tadmin\tcreated {today}\nann\tuser\tcreated {today}\n"));
 }
 
 #[test]

@@ -41,6 +41,8 @@ enum UserCommand {
     },
     /// Replace a user's password (asked for, or read from stdin) and end all of their sessions.
     SetPassword { name: String },
+    /// One line per user: name, role and the day it was created (UTC); nothing without users.
+    List,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -90,6 +92,14 @@ fn run(cli: Cli) -> Result<()> {
             db.execute("UPDATE users SET password_hash = ?1 WHERE id = ?2", params![hash, id])?;
             let ended = db.execute("DELETE FROM sessions WHERE user_id = ?1", [id])?;
             println!("password of `{name}` replaced; {ended} session(s) ended");
+        }
+        Command::User(UserCommand::List) => {
+            let mut statement = db.prepare("SELECT username, role, date(created_at, 'unixepoch') FROM users ORDER BY username")?;
+            let users = statement.query_map([], |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?, row.get::<_, String>(2)?)))?;
+            for user in users {
+                let (name, role, created) = user?;
+                println!("{name}\t{role}\tcreated {created}");
+            }
         }
     }
     Ok(())

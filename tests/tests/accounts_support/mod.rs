@@ -36,6 +36,13 @@ pub fn admin_add(app: &RuntimeProcess, name: &str, role: &str, password: &str) -
     (output.status.success(), text)
 }
 
+/// The output of `admin user list`.
+pub fn admin_list(app: &RuntimeProcess) -> String {
+    let output = Command::new(release_dir().join("admin")).args(["user", "list", "--state-dir"]).arg(&app.state_dir).output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8(output.stdout).unwrap()
+}
+
 /// Creates a user with [`PASSWORD`].
 pub fn add_user(app: &RuntimeProcess, name: &str, role: &str) {
     let (ok, output) = admin_add(app, name, role, PASSWORD);
