@@ -15,7 +15,7 @@ start_load_environment() {
     start_service keepa_url taskset -c 1 "$release/mock_keepa" --books "$books" --tokens 10000000 --refill-per-min 100000
     start_service llm_url taskset -c 1 "$release/mock_llm" --delay-ms "$llm_delay_ms"
 
-    "$release/runtime" migrate -f "$ROOT/spin.toml" --state-dir "$LOAD_STATE/app" >/dev/null
+    migrate_state_dir "$LOAD_STATE/app"
     LOADTEST_PASSWORD="load-test-$(date +%s%N)"
     export LOADTEST_PASSWORD
     printf '%s\n' "$LOADTEST_PASSWORD" | "$release/admin" --state-dir "$LOAD_STATE/app" user add loadtest --role user >/dev/null
