@@ -277,17 +277,19 @@ fn a_failing_or_hanging_provider_is_given_up_on_quickly_and_marked_error() {
     }
 }
 
-/// Rows with a figure left to the non-AI path for want of budget or cap.
-const WAITING_FOR_AN_ANSWER: &str =
-    "SELECT COUNT(*) FROM deals WHERE list_at_review = 'accepted_quota' OR seasonality_source = 'default_quota' OR sales_source = 'unrescued_quota'";
+/// Rows with a figure left to the non-AI path for want of budget or cap (a `WHERE` condition).
+const WAITING_FOR_AN_ANSWER: &str = "list_at_review = 'accepted_quota' OR seasonality_source = 'default_quota' OR sales_source = 'unrescued_quota'";
+
+fn count_waiting(db: &Connection) -> i64 {
+    count(db, &format!("SELECT COUNT(*) FROM deals WHERE {WAITING_FOR_AN_ANSWER}"))
+}
 
 /// The next run sees every deal of the catalogue again, as when Keepa lists them with a change;
 /// with `hours_later`, the waiting rows were analysed that much earlier.
 fn list_again(state_dir: &std::path::Path, hours_later: i64) {
     let db = Connection::open(state_dir.join("sqlite_db.db")).unwrap();
     db.execute_batch("DELETE FROM ingest_pass_seen; DELETE FROM system_state WHERE key = 'ingest.discovery';").unwrap();
-    let waiting = WAITING_FOR_AN_ANSWER.replace("SELECT COUNT(*) FROM deals WHERE", "");
-    db.execute(&format!("UPDATE deals SET analyzed_at = analyzed_at - ?1 WHERE {waiting}"), [hours_later * 3600]).unwrap();
+    db.execute(&format!("UPDATE deals SET analyzed_at = analyzed_at - ?1 WHERE {WAITING_FOR_AN_ANSWER}"), [hours_later * 3600]).unwrap();
 }
 
 /// `/product` calls with full history among the mock Keepa's requests.
@@ -301,7 +303,7 @@ fn deals_left_without_an_answer_are_analysed_again_once_the_provider_can_be_aske
     let (app, _) = run(&keepa, &llm, state_dir.path(), &[("ingest_ai_max_calls", "2"), ("ingest_ai_daily_budget", "2")]);
     let db = app.database();
     assert_fallbacks(&db, "quota");
-    let (waiting, stored) = (count(&db, WAITING_FOR_AN_ANSWER), count(&db, "SELECT COUNT(*) FROM deals"));
+    let (waiting, stored) = (count_waiting(&db), count(&db, "SELECT COUNT(*) FROM deals"));
     assert!(waiting >= 10, "{waiting} of {stored}");
     drop(db);
     app.stop();
@@ -314,7 +316,7 @@ fn deals_left_without_an_answer_are_analysed_again_once_the_provider_can_be_aske
         let (app, report) = run(&keepa, &llm, state_dir.path(), variables);
         assert_eq!(full_product_calls(&keepa), full_calls, "{hours_later} h later");
         assert_eq!((report["deals_reanalyzed"].as_i64(), report["deals_updated"].as_i64()), (Some(0), Some(stored)), "{report}");
-        assert_eq!((llm.request_count(), count(&app.database(), WAITING_FOR_AN_ANSWER)), (2, waiting));
+        assert_eq!((llm.request_count(), count_waiting(&app.database())), (2, waiting));
         app.stop();
     }
 
@@ -325,7 +327,7 @@ fn deals_left_without_an_answer_are_analysed_again_once_the_provider_can_be_aske
     assert_eq!(report["deals_reanalyzed"].as_i64(), Some(waiting), "{report}");
     assert_eq!((report["deals_added"].as_i64(), report["deals_updated"].as_i64()), (Some(0), Some(stored - waiting)), "{report}");
     let db = app.database();
-    assert_eq!(count(&db, WAITING_FOR_AN_ANSWER), 0);
+    assert_eq!(count_waiting(&db), 0);
     assert_eq!(count(&db, "SELECT COUNT(*) FROM deals"), stored);
     assert_rows_match(&keepa, &db, &PipelineAnswers::default());
 }

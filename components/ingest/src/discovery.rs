@@ -131,7 +131,8 @@ struct ChunkResult<'a> {
 /// is written, the rest is retried by the next run).
 fn process_chunk(cx: &mut Context, chunk: &[&Deal], existing: &StoredDeals) -> Result<Option<TokenStop>, CallError> {
     let (stored, new): (Vec<&Deal>, Vec<&Deal>) = chunk.iter().partition(|deal| existing.contains(&deal.asin));
-    let reask = cx.assistant.can_ask();
+    // The ledger is read only when a stored deal of this chunk waits for an answer.
+    let reask = stored.iter().any(|deal| existing.unanswered.contains(&deal.asin)) && cx.assistant.can_ask();
     let (reanalyze, stored): (Vec<&Deal>, Vec<&Deal>) = stored.into_iter().partition(|deal| reask && existing.unanswered.contains(&deal.asin));
     let mut result = ChunkResult { reanalyzed: reanalyze.iter().map(|deal| deal.asin.as_str()).collect(), ..ChunkResult::default() };
     if !stored.is_empty() {
