@@ -236,3 +236,59 @@ fn at_a_terminal_the_admin_cli_asks_for_the_password_twice_without_echo() {
     assert_eq!(users, ["tim"]);
     login(&app, "tim");
 }
+
+#[test]
+fn the_admin_cli_changes_roles_and_removes_users_with_what_is_theirs() {
+    let app = start();
+    add_user(&app, "ann", "admin");
+    let (ok, output) = admin(&app, &["user", "add", "bob"], PASSWORD);
+    assert!(ok && output.contains("created user `bob`"), "a plain user unless --role says otherwise: {output}");
+
+    let bob = login(&app, "bob");
+    assert_eq!(bob.get("/api/strategies").status, 403);
+    let (ok, output) = admin(&app, &["user", "set-role", "BOB", "--role", "admin"], "");
+    assert!(ok && output.contains("is now an admin"), "{output}");
+    assert_eq!(bob.get("/api/strategies").status, 200, "the same session, the new role");
+
+    let (ok, output) = admin(&app, &["user", "set-role", "ann", "--role", "user"], "");
+    assert!(ok, "{output}");
+    for change in [["user", "remove", "bob"].as_slice(), &["user", "set-role", "bob", "--role", "user"]] {
+        let (ok, output) = admin(&app, change, "");
+        assert!(!ok && output.contains("only admin"), "{change:?}: {output}");
+    }
+    assert_eq!(bob.get("/api/strategies").status, 200, "the refused changes changed nothing");
+
+    let ann = login(&app, "ann");
+    assert_eq!(ann.post_json("/api/settings", &json!({ "prep_fee": 3 })).status, 200);
+    let chat = ann.post_json("/api/mentor-chat", &json!({ "message": "Is 0000000001 worth it?", "mentor": "olyvia" }));
+    assert_eq!(chat.status, 200, "{}", chat.body);
+    let ann_id: i64 = app.database().query_row("SELECT id FROM users WHERE username = 'ann'", [], |row| row.get(0)).unwrap();
+    app.database().execute("INSERT INTO ai_user_usage (day, user_id, calls) VALUES (date('now'), ?1, 7)", [ann_id]).unwrap();
+    let belongs_to = |id: i64| -> i64 {
+        app.database()
+            .query_row(
+                "SELECT (SELECT COUNT(*) FROM sessions WHERE user_id = ?1) + (SELECT COUNT(*) FROM user_settings WHERE user_id = ?1)
+                      + (SELECT COUNT(*) FROM chat_conversations WHERE user_id = ?1) + (SELECT COUNT(*) FROM ai_user_usage WHERE user_id = ?1)
+                      + (SELECT COUNT(*) FROM chat_messages m JOIN chat_conversations c ON c.id = m.conversation_id WHERE c.user_id = ?1)",
+                [id],
+                |row| row.get(0),
+            )
+            .unwrap()
+    };
+    assert_eq!(belongs_to(ann_id), 5, "a session, settings, a conversation with its message, today's AI count");
+    let orphan_messages = || -> i64 {
+        app.database().query_row("SELECT COUNT(*) FROM chat_messages WHERE conversation_id NOT IN (SELECT id FROM chat_conversations)", [], |row| row.get(0)).unwrap()
+    };
+
+    let (ok, output) = admin(&app, &["user", "remove", "ann"], "");
+    assert!(ok && output.contains("removed user `ann`; 1 session(s) ended, 1 chat conversation(s) deleted"), "{output}");
+    assert_eq!((belongs_to(ann_id), orphan_messages()), (0, 0));
+    assert_eq!(ann.get("/api/settings").status, 401);
+    let again = app.client().post_json("/login", &json!({ "username": "ann", "password": PASSWORD }));
+    assert_eq!(again.status, 401, "{}", again.body);
+    let today: String = app.database().query_row("SELECT date('now')", [], |row| row.get(0)).unwrap();
+    assert_eq!(admin_list(&app), format!("bob\tadmin\tcreated {today}\n"));
+    assert_eq!(bob.get("/api/settings").status, 200, "bob keeps his session");
+    let (ok, output) = admin(&app, &["user", "remove", "ann"], "");
+    assert!(!ok && output.contains("no user `ann`"), "{output}");
+}

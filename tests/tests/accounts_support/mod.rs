@@ -19,10 +19,12 @@ pub fn start() -> RuntimeProcess {
     RuntimeProcessBuilder::new("spin.toml").start()
 }
 
-/// Runs `admin user add NAME --role ROLE` with `password` on stdin; returns (success, output).
-pub fn admin_add(app: &RuntimeProcess, name: &str, role: &str, password: &str) -> (bool, String) {
+/// Runs the admin CLI with `args` on the app's state directory, `stdin` (a password) as its
+/// input; returns (success, stdout and stderr).
+pub fn admin(app: &RuntimeProcess, args: &[&str], stdin: &str) -> (bool, String) {
     let mut child = Command::new(release_dir().join("admin"))
-        .args(["user", "add", name, "--role", role, "--state-dir"])
+        .args(args)
+        .arg("--state-dir")
         .arg(&app.state_dir)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -30,17 +32,22 @@ pub fn admin_add(app: &RuntimeProcess, name: &str, role: &str, password: &str) -
         .spawn()
         .expect("the admin CLI is built (scripts/build)");
     // The CLI may refuse the name and exit before reading the password: a broken pipe is fine.
-    let _ = child.stdin.take().unwrap().write_all(format!("{password}\n").as_bytes());
+    let _ = child.stdin.take().unwrap().write_all(format!("{stdin}\n").as_bytes());
     let output = child.wait_with_output().unwrap();
     let text = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
     (output.status.success(), text)
 }
 
+/// Runs `admin user add NAME --role ROLE` with `password` on stdin; returns (success, output).
+pub fn admin_add(app: &RuntimeProcess, name: &str, role: &str, password: &str) -> (bool, String) {
+    admin(app, &["user", "add", name, "--role", role], password)
+}
+
 /// The output of `admin user list`.
 pub fn admin_list(app: &RuntimeProcess) -> String {
-    let output = Command::new(release_dir().join("admin")).args(["user", "list", "--state-dir"]).arg(&app.state_dir).output().unwrap();
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-    String::from_utf8(output.stdout).unwrap()
+    let (ok, output) = admin(app, &["user", "list"], "");
+    assert!(ok, "{output}");
+    output
 }
 
 /// Creates a user with [`PASSWORD`].
