@@ -465,6 +465,37 @@ await step(`dashboard first load: ≤ ${BUDGET.bytes / 1024} KB transferred and 
   assert.ok(metrics.interactive_ms <= BUDGET.interactiveMs, `${metrics.interactive_ms} ms`);
 });
 
+await step('a user changes their password on the settings page; their other devices are signed out', async () => {
+  const otherDevice = await newContext();
+  const otherPage = await signIn(otherDevice, USER);
+  const page = await user.newPage();
+  await page.goto('/settings');
+  const fresh = 'a-new-user-password';
+  await page.fill('#p-current', USER[1]);
+  await page.fill('#p-new', fresh);
+  await page.fill('#p-new-again', `${fresh}!`);
+  await page.click('#password-form button[type=submit]');
+  assert.match(await page.locator('#p-new-again-error').textContent(), /differ/);
+  await page.fill('#p-new-again', fresh);
+  await page.fill('#p-current', 'not-my-password');
+  await page.click('#password-form button[type=submit]');
+  assert.match(await page.locator('#password-status.error').textContent(), /current password is wrong/);
+  await page.fill('#p-current', USER[1]);
+  await page.click('#password-form button[type=submit]');
+  assert.match(await page.locator('#password-status.ok').textContent(), /^Password changed\. \d+ other sessions? (was|were) signed out\.$/);
+  assert.equal(await page.inputValue('#p-new'), '', 'the form is cleared');
+  await page.screenshot({ path: join(SHOTS, 'password-changed.png') });
+  await page.goto('/dashboard');
+  await gridSettled(page);
+  await otherPage.goto('/settings');
+  assert.equal(new URL(otherPage.url()).pathname, '/', 'the other device is back at the login page');
+  await otherDevice.close();
+  const again = await newContext();
+  await signIn(again, [USER[0], fresh]);
+  await again.close();
+  await page.close();
+});
+
 await browser.close();
 console.log(problems.length ? `browser test failed: ${problems.join('; ')}` : 'browser test: all steps passed');
 process.exit(problems.length ? 1 : 0);

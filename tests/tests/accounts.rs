@@ -292,3 +292,62 @@ fn the_admin_cli_changes_roles_and_removes_users_with_what_is_theirs() {
     let (ok, output) = admin(&app, &["user", "remove", "ann"], "");
     assert!(!ok && output.contains("no user `ann`"), "{output}");
 }
+
+const NEW_PASSWORD: &str = "another-long-password";
+
+fn change_password(session: &Session, current: &str, new: &str) -> Reply {
+    session.post_json("/api/account/password", &json!({ "current_password": current, "new_password": new }))
+}
+
+#[test]
+fn users_change_their_own_password_and_their_other_devices_are_signed_out() {
+    let app = start();
+    add_user(&app, "ann", "user");
+    add_user(&app, "bob", "user");
+    let (laptop, phone, bob) = (login(&app, "ann"), login(&app, "ann"), login(&app, "bob"));
+    let body = json!({ "current_password": PASSWORD, "new_password": NEW_PASSWORD }).to_string();
+    let without_csrf = laptop.client.request("POST", "/api/account/password", Some(body.as_bytes()), &[("content-type", "application/json")]);
+    assert_eq!(without_csrf.status, 403, "{}", without_csrf.body);
+    assert_eq!(app.client().post_json("/api/account/password", &json!({})).status, 401);
+
+    let refusals = [
+        (laptop.post_json("/api/account/password", &json!({ "new_password": NEW_PASSWORD })), 400, "current_password"),
+        (change_password(&laptop, PASSWORD, "short"), 400, "at least 8 characters"),
+        (change_password(&laptop, "not-the-password", NEW_PASSWORD), 403, "the current password is wrong"),
+        (change_password(&laptop, PASSWORD, PASSWORD), 400, "the new password is the current one"),
+    ];
+    for (reply, status, message) in refusals {
+        assert_eq!(reply.status, status, "{}", reply.body);
+        assert!(reply.json()["error"].as_str().unwrap().contains(message), "{}", reply.body);
+    }
+    assert_eq!(phone.get("/api/settings").status, 200, "refused changes end no session");
+    login(&app, "ann");
+
+    let changed = change_password(&laptop, PASSWORD, NEW_PASSWORD);
+    assert_eq!(changed.status, 200, "{}", changed.body);
+    assert_eq!(changed.json(), json!({ "status": "password_changed", "other_sessions_ended": 2 }), "the phone and the check's login");
+    assert_eq!(laptop.get("/api/settings").status, 200, "the device that changed it stays signed in");
+    assert_eq!(phone.get("/api/settings").status, 401);
+    assert_eq!(bob.get("/api/settings").status, 200, "other users keep their sessions");
+    let old = app.client().post_json("/login", &json!({ "username": "ann", "password": PASSWORD }));
+    assert_eq!(old.status, 401, "{}", old.body);
+    let new = app.client().post_json("/login", &json!({ "username": "ann", "password": NEW_PASSWORD }));
+    assert_eq!(new.status, 200, "{}", new.body);
+}
+
+#[test]
+fn wrong_current_passwords_count_against_the_login_lock_out() {
+    let app = start();
+    add_user(&app, "ann", "user");
+    let session = login(&app, "ann");
+    for attempt in 1..=5 {
+        let reply = change_password(&session, &format!("wrong-{attempt}"), NEW_PASSWORD);
+        assert_eq!(reply.status, 403, "attempt {attempt}: {}", reply.body);
+    }
+    let locked = change_password(&session, PASSWORD, NEW_PASSWORD);
+    assert_eq!(locked.status, 429, "even the right password waits: {}", locked.body);
+    assert!(locked.header("retry-after").is_some_and(|seconds| seconds.parse::<i64>().is_ok_and(|s| (1..=30).contains(&s))));
+    let login = app.client().post_json("/login", &json!({ "username": "ann", "password": PASSWORD }));
+    assert_eq!(login.status, 429, "the same lock-out as failed logins: {}", login.body);
+    assert_eq!(session.get("/api/settings").status, 200, "the session itself stays");
+}

@@ -1,13 +1,15 @@
-//! Signing in and out. `POST /login` takes an HTML form (answered with a 303 to the dashboard)
-//! or JSON `{"username", "password"}` (answered with the CSRF token API clients must echo);
-//! both set the session cookie. `POST /logout` ends the session.
+//! Signing in and out, and a user's own password. `POST /login` takes an HTML form (answered
+//! with a 303 to the dashboard) or JSON `{"username", "password"}` (answered with the CSRF token
+//! API clients must echo); both set the session cookie. `POST /logout` ends the session.
+//! `POST /api/account/password` replaces the signed-in user's password ([`password_change`]).
 //!
-//! Neither needs a CSRF token (there is no session yet, or ending one is harmless), so both
-//! refuse a foreign `Origin` instead. Failed logins are counted per user and per address and
-//! slow further attempts down ([`throttle`]).
+//! Login and logout need no CSRF token (there is no session yet, or ending one is harmless), so
+//! both refuse a foreign `Origin` instead. Failed logins and wrong current passwords are counted
+//! per user and per address and slow further attempts down ([`throttle`]).
 
 mod credentials;
 mod login;
+mod password_change;
 mod throttle;
 
 use accounts::{cookie, origin};
@@ -22,6 +24,7 @@ fn handle(request: Request) -> Response {
         (Method::Post, "/login") => login::handle(&request),
         (Method::Post, "/logout") if !origin::is_same_origin(&request) => foreign_origin(),
         (Method::Post, "/logout") => logout(&request),
+        (Method::Post, "/api/account/password") => password_change::handle(&request),
         // A browser that lands on /login by hand belongs on the login page.
         (Method::Get, "/login") => redirect("/"),
         _ => http_kit::method_not_allowed("POST"),

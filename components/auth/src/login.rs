@@ -6,7 +6,7 @@ use spin_sdk::http::{Request, Response};
 use spin_sdk::sqlite::Connection;
 
 use crate::credentials::{self, Account};
-use crate::throttle::Attempt;
+use crate::throttle::{self, Attempt};
 use crate::{redirect, wants_json};
 
 /// Where a form login lands.
@@ -23,11 +23,7 @@ pub fn handle(request: &Request) -> Response {
         Ok(Outcome::Refused) if is_form => redirect("/?error=invalid_credentials"),
         Ok(Outcome::Refused) => http_kit::error(401, "invalid username or password"),
         Ok(Outcome::LockedOut(_)) if is_form => redirect("/?error=too_many_attempts"),
-        Ok(Outcome::LockedOut(seconds)) => {
-            let mut response = http_kit::error(429, format!("too many failed logins; try again in {seconds} s"));
-            response.set_header("retry-after", seconds.to_string());
-            response
-        }
+        Ok(Outcome::LockedOut(seconds)) => throttle::locked_out(seconds, "logins"),
         Err(message) => http_kit::error(500, message),
     }
 }
@@ -40,7 +36,7 @@ enum Outcome {
 
 /// Checks throttling and the password; on success starts a session.
 fn sign_in(request: &Request, username: &str, password: &str) -> Result<Outcome, String> {
-    let attempt = Attempt::new(username, &client_address(request))?;
+    let attempt = Attempt::new(username, request)?;
     let now = now();
     if let Some(seconds) = attempt.locked_for(now) {
         return Ok(Outcome::LockedOut(seconds));
@@ -79,11 +75,4 @@ fn signed_in(request: &Request, account: &Account, new_session: &session::NewSes
     let cookie = cookie::set_session(&new_session.token, session::ABSOLUTE_LIMIT_SECS, cookie::is_https(request));
     response.set_header("set-cookie", cookie);
     response
-}
-
-/// The client's IP address (without the port) as the runtime reports it.
-fn client_address(request: &Request) -> String {
-    let address = request.header("spin-client-addr").and_then(|value| value.as_str()).unwrap_or("unknown");
-    let host = address.rsplit_once(':').map_or(address, |(host, _)| host);
-    host.trim_matches(['[', ']']).to_string()
 }

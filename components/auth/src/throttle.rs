@@ -9,6 +9,7 @@
 //! maintenance job sweeps it.
 
 use serde::{Deserialize, Serialize};
+use spin_sdk::http::{Request, Response};
 use spin_sdk::key_value::Store;
 
 /// Failures a username gets before lock-outs start.
@@ -52,12 +53,13 @@ pub struct Attempt {
 }
 
 impl Attempt {
-    pub fn new(username: &str, client_address: &str) -> Result<Attempt, String> {
+    /// An attempt at `username`'s password from the client of `request`.
+    pub fn new(username: &str, request: &Request) -> Result<Attempt, String> {
         let store = Store::open_default().map_err(|e| format!("cannot open the key-value store: {e}"))?;
         Ok(Attempt {
             store,
             user_key: format!("login-failures/user/{}", username.to_lowercase()),
-            address_key: format!("login-failures/address/{client_address}"),
+            address_key: format!("login-failures/address/{}", client_address(request)),
         })
     }
 
@@ -90,6 +92,20 @@ impl Attempt {
             _ => Failures::default(),
         }
     }
+}
+
+/// The JSON refusal of an attempt made while locked out, with `Retry-After`.
+pub fn locked_out(seconds: i64, what: &str) -> Response {
+    let mut response = http_kit::error(429, format!("too many failed {what}; try again in {seconds} s"));
+    response.set_header("retry-after", seconds.to_string());
+    response
+}
+
+/// The client's IP address (without the port) as the runtime reports it.
+fn client_address(request: &Request) -> String {
+    let address = request.header("spin-client-addr").and_then(|value| value.as_str()).unwrap_or("unknown");
+    let host = address.rsplit_once(':').map_or(address, |(host, _)| host);
+    host.trim_matches(['[', ']']).to_string()
 }
 
 #[cfg(test)]

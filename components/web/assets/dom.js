@@ -24,6 +24,12 @@ export function show(element, text) {
   element.hidden = !text;
 }
 
+// A status line (`.notice`) of the given kind: ok, error, warn or info.
+export function notify(element, kind, text) {
+  element.className = `notice ${kind}`;
+  show(element, text);
+}
+
 const ALLOWED = new Set(['B', 'I', 'EM', 'STRONG', 'BR', 'P', 'UL', 'OL', 'LI']);
 const DROPPED = new Set(['SCRIPT', 'STYLE', 'TEMPLATE', 'IFRAME', 'OBJECT', 'EMBED', 'SVG', 'MATH', 'NOSCRIPT']);
 

@@ -1,7 +1,7 @@
 // The admin view of /api/health: database, ingestion state and AI budget, as reported.
 
 import './shell.js';
-import { byId, h, show } from './dom.js';
+import { byId, h, notify } from './dom.js';
 import { dateTime } from './format.js';
 import { fetchHealth, ingestionProblem } from './status.js';
 
@@ -23,8 +23,7 @@ async function refresh() {
     const health = await fetchHealth();
     const problem = ingestionProblem(health);
     const banner = byId('ingestion-banner');
-    banner.className = `notice ${problem ? 'warn' : 'ok'}`;
-    show(banner, problem ?? (health.ingestion ? 'Ingestion is healthy.' : 'The health report has no ingestion section yet.'));
+    notify(banner, problem ? 'warn' : 'ok', problem ?? (health.ingestion ? 'Ingestion is healthy.' : 'The health report has no ingestion section yet.'));
     list.replaceChildren(...entries(health));
   } catch (failure) {
     list.replaceChildren(h('dt', {}, 'error'), h('dd', {}, failure.message));

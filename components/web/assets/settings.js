@@ -1,9 +1,11 @@
-// The business-costs form over /api/settings: browser checks first (numbers, not negative),
-// then the server's verdict; a message naming a field is shown under that field.
+// The settings page: the business-costs form over /api/settings (browser checks first: numbers,
+// not negative; then the server's verdict; a message naming a field is shown under that field)
+// and the change of password.
 
 import './shell.js';
 import { getJson, postJson } from './api.js';
-import { byId, show } from './dom.js';
+import { byId, notify, show } from './dom.js';
+import { initPasswordForm } from './password.js';
 
 const form = byId('settings-form');
 const status = byId('settings-status');
@@ -17,10 +19,7 @@ function setError(name, text) {
   show(errorOf(name), text);
 }
 
-function say(kind, text) {
-  status.className = `notice ${kind}`;
-  show(status, text);
-}
+const say = (kind, text) => notify(status, kind, text);
 
 function validate() {
   let firstBad = null;
@@ -62,3 +61,4 @@ form.addEventListener('submit', async (event) => {
 });
 
 load().catch((failure) => say('error', `Could not load your settings: ${failure.message}`));
+initPasswordForm();

@@ -93,6 +93,17 @@ pub fn end(db: &Connection, token: &str) -> Result<(), String> {
     end_by_hash(db, &token::hash(token))
 }
 
+/// Ends every session of `user_id` but the one with `kept_token` (after a change of password, the
+/// device that made it stays signed in); returns how many ended.
+pub fn end_others(db: &Connection, user_id: i64, kept_token: &str) -> Result<usize, String> {
+    db.execute(
+        "DELETE FROM sessions WHERE user_id = ? AND token_hash <> ? RETURNING 1",
+        &[Value::Integer(user_id), Value::Text(token::hash(kept_token))],
+    )
+    .map(|ended| ended.rows.len())
+    .map_err(|e| format!("cannot end the other sessions: {e}"))
+}
+
 fn end_by_hash(db: &Connection, token_hash: &str) -> Result<(), String> {
     db.execute("DELETE FROM sessions WHERE token_hash = ?", &[Value::Text(token_hash.to_string())])
         .map(|_| ())

@@ -9,12 +9,7 @@ use anyhow::{Context, Result, bail};
 /// The new password, within the length limits of `crates/passwords`.
 pub fn read_password() -> Result<String> {
     let password = if std::io::stdin().is_terminal() { prompt_twice()? } else { read_line()? };
-    if password.chars().count() < passwords::MIN_PASSWORD_CHARS {
-        bail!("the password must have at least {} characters", passwords::MIN_PASSWORD_CHARS);
-    }
-    if password.len() > passwords::MAX_PASSWORD_BYTES {
-        bail!("the password must have at most {} bytes", passwords::MAX_PASSWORD_BYTES);
-    }
+    passwords::check_new(&password).map_err(anyhow::Error::msg)?;
     Ok(password)
 }
 

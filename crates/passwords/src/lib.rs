@@ -13,7 +13,7 @@ const MEMORY_KIB: u32 = 19 * 1024;
 const PASSES: u32 = 2;
 const LANES: u32 = 1;
 
-/// Shortest password `scripts/admin user add` accepts.
+/// Shortest password accepted (`scripts/admin user add`, a user's own change).
 pub const MIN_PASSWORD_CHARS: usize = 8;
 /// Longest password accepted anywhere (bounds the hashing work an attacker can ask for).
 pub const MAX_PASSWORD_BYTES: usize = 1024;
@@ -37,6 +37,18 @@ pub fn hash(password: &str) -> Result<String, String> {
         .hash_password(password.as_bytes(), &salt)
         .map(|hash| hash.to_string())
         .map_err(|e| e.to_string())
+}
+
+/// Why `password` cannot become a password, if it cannot: the limits shared by the admin CLI and
+/// a user's own change of password.
+pub fn check_new(password: &str) -> Result<(), String> {
+    if password.chars().count() < MIN_PASSWORD_CHARS {
+        return Err(format!("the password must have at least {MIN_PASSWORD_CHARS} characters"));
+    }
+    if password.len() > MAX_PASSWORD_BYTES {
+        return Err(format!("the password must have at most {MAX_PASSWORD_BYTES} bytes"));
+    }
+    Ok(())
 }
 
 /// Whether `password` matches the PHC string `stored` (false for a malformed `stored`).
@@ -76,5 +88,13 @@ mod tests {
         assert!(!verify("x", "not a hash"));
         let stored = hash("short").unwrap();
         assert!(!verify(&"x".repeat(MAX_PASSWORD_BYTES + 1), &stored));
+    }
+
+    #[test]
+    fn new_passwords_are_8_characters_to_1024_bytes() {
+        assert!(check_new("seven77").unwrap_err().contains("at least 8 characters"));
+        assert_eq!(check_new("ééééééée"), Ok(()), "characters, not bytes");
+        assert_eq!(check_new(&"x".repeat(MAX_PASSWORD_BYTES)), Ok(()));
+        assert!(check_new(&"x".repeat(MAX_PASSWORD_BYTES + 1)).unwrap_err().contains("at most 1024 bytes"));
     }
 }
