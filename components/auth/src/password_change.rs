@@ -46,9 +46,11 @@ fn change(request: &Request) -> Result<Response, Response> {
         return Err(http_kit::error(400, "the new password is the current one; choose another"));
     }
     let hash = passwords::hash(&change.new_password).map_err(server_error)?;
-    store(&db, account.id, &hash).map_err(server_error)?;
+    // Sessions end first: if storing then fails, the old password still stands and no session
+    // outlives a change that happened.
     let kept = cookie::session_token(request).unwrap_or_default();
     let ended = session::end_others(&db, account.id, &kept).map_err(server_error)?;
+    store(&db, account.id, &hash).map_err(server_error)?;
     Ok(http_kit::json(200, &serde_json::json!({ "status": "password_changed", "other_sessions_ended": ended })))
 }
 
