@@ -261,6 +261,21 @@ await step('the mentor chat sends on Enter, keeps Shift+Enter newlines and rende
   await dashboard.click('#chat-close');
 });
 
+await step('a new tab shows the latest conversation and continues it', async () => {
+  const page = await user.newPage(); // a new tab: its sessionStorage starts empty
+  await page.goto('/settings');
+  await page.click('#chat-toggle');
+  await page.waitForFunction(() => document.querySelectorAll('#chat-log .from-mentor').length === 2);
+  assert.match(await page.locator('#chat-log .from-user').first().textContent(), /<img src=x onerror=.*Is this a good buy\?\nSecond line\./s);
+  assert.equal(await page.locator('#chat-log img').count(), 0);
+  const input = page.locator('#chat-input');
+  await input.fill('A third question?');
+  await input.press('Enter');
+  await page.waitForFunction(() => document.querySelectorAll('#chat-log .from-mentor:not([aria-busy])').length === 3);
+  assert.match(await page.locator('#chat-log .from-mentor').nth(2).textContent(), /turn 3\): A third question\?/, 'the same conversation');
+  await page.close();
+});
+
 await step('settings are validated, saved, and change the profit', async () => {
   const page = await user.newPage();
   await page.goto('/settings');

@@ -275,7 +275,7 @@ fn the_admin_cli_changes_roles_and_removes_users_with_what_is_theirs() {
             )
             .unwrap()
     };
-    assert_eq!(belongs_to(ann_id), 5, "a session, settings, a conversation with its message, today's AI count");
+    assert_eq!(belongs_to(ann_id), 6, "a session, settings, a conversation with the question and the offline reply, today's AI count");
     let orphan_messages = || -> i64 {
         app.database().query_row("SELECT COUNT(*) FROM chat_messages WHERE conversation_id NOT IN (SELECT id FROM chat_conversations)", [], |row| row.get(0)).unwrap()
     };

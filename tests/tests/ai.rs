@@ -274,3 +274,52 @@ fn chat_follow_ups_carry_the_history_and_replies_are_sanitized() {
     let foreign = app.admin.post_json("/api/mentor-chat", &json!({"message": "hi", "conversation_id": conversation}));
     assert_eq!(foreign.status, 404, "another user's conversation is unknown");
 }
+
+#[test]
+fn a_new_tab_gets_the_latest_conversation_back_and_offline_replies_never_reach_the_model() {
+    let app = start(&[("llm_timeout_secs", "4")]);
+    let chat = |body: serde_json::Value| {
+        let reply = app.user.post_json("/api/mentor-chat", &body);
+        assert_eq!(reply.status, 200, "{}", reply.body);
+        reply.json()
+    };
+    assert_eq!(app.user.get("/api/mentor-chat").json(), json!({ "conversation": null }));
+
+    let first = chat(json!({"message": "What rank is too slow?", "mentor": "errol"}));
+    let conversation = first["conversation_id"].as_i64().unwrap();
+    app.llm.fail_every_request(Some(LlmFault::ServerError));
+    let second = chat(json!({"message": "And for textbooks?", "mentor": "errol", "conversation_id": conversation}));
+    assert_eq!(second["source"], "offline");
+    app.llm.fail_every_request(None);
+    let third = chat(json!({"message": "Thanks. One more?", "mentor": "errol", "conversation_id": conversation}));
+    assert_eq!(third["source"], "llm");
+
+    let requests = app.llm.requests();
+    let messages = requests.last().unwrap()["messages"].as_array().unwrap();
+    let roles: Vec<&str> = messages.iter().map(|m| m["role"].as_str().unwrap()).collect();
+    assert_eq!(roles, ["system", "user", "assistant", "user", "user"], "the offline reply is not the model's");
+    assert_eq!(messages[2]["content"], first["reply"]);
+
+    let shown = app.user.get("/api/mentor-chat").json();
+    assert_eq!(
+        shown["conversation"],
+        json!({
+            "id": conversation,
+            "mentor": "errol",
+            "turns": [
+                {"role": "user", "content": "What rank is too slow?"},
+                {"role": "assistant", "content": first["reply"], "source": "llm"},
+                {"role": "user", "content": "And for textbooks?"},
+                {"role": "assistant", "content": second["reply"], "source": "offline"},
+                {"role": "user", "content": "Thanks. One more?"},
+                {"role": "assistant", "content": third["reply"], "source": "llm"},
+            ],
+        })
+    );
+
+    let newer = chat(json!({"message": "Hello", "mentor": "olyvia"}));
+    let latest = app.user.get("/api/mentor-chat").json();
+    assert_eq!((&latest["conversation"]["id"], &latest["conversation"]["mentor"]), (&newer["conversation_id"], &json!("olyvia")));
+    assert_eq!(app.admin.get("/api/mentor-chat").json(), json!({ "conversation": null }), "only one's own conversations");
+    assert_eq!(app.app.client().get("/api/mentor-chat").status, 401);
+}

@@ -1,17 +1,20 @@
 //! `POST /api/mentor-chat` (DOMAIN §5.4): `{message, mentor, conversation_id?}` →
-//! `{reply, conversation_id, source}`.
+//! `{reply, conversation_id, source}`. `GET /api/mentor-chat` → `{"conversation": …}`: the user's
+//! most recently used conversation as they saw it (offline replies included), or null, so that
+//! the chat panel of a new tab or another device continues it.
 //!
 //! Unlike the original's single-turn chat, each conversation's recent turns (within a token
 //! budget) go back to the model, so follow-up questions work. Conversations belong to one user;
 //! another user's id is answered as unknown. Without a provider (not configured, failing, or
 //! over budget) the persona answers from rules (`"source": "offline"`, see
 //! `mentors::offline::chat_html`): the approved knowledge that shares words with the message and
-//! the offline assessment of a stored deal the message names by ASIN. The question is still kept
-//! in the history.
+//! the offline assessment of a stored deal the message names by ASIN. The question and the
+//! offline reply are kept in the history; only the model's own replies go back to it as context.
 
 use llm_client::{ChatRequest, Config, Feature, LlmClient, cache, ledger, sanitize};
 use mentors::persona::Persona;
-use mentors::{deal, history, knowledge, offline, prompt};
+use mentors::history::{self, Turn};
+use mentors::{deal, knowledge, offline, prompt};
 use serde::{Deserialize, Serialize};
 use spin_sdk::http::{Method, Request, Response};
 use spin_sdk::http_component;
@@ -43,17 +46,22 @@ async fn handle(request: Request) -> Response {
 }
 
 async fn answer(request: Request) -> Result<Response, Response> {
-    if *request.method() != Method::Post {
-        return Err(http_kit::method_not_allowed("POST"));
+    let method = request.method().clone();
+    if !matches!(method, Method::Get | Method::Post) {
+        return Err(http_kit::method_not_allowed("GET, POST"));
     }
     let db = Connection::open_default().map_err(|e| http_kit::error(503, format!("database unavailable: {e}")))?;
     let user = accounts::require_user(&db, &request, accounts::Audience::Api)?;
+    let storage = |e: String| http_kit::error(503, e);
+    if method == Method::Get {
+        let conversation = history::latest(&db, user.id).map_err(storage)?;
+        return Ok(http_kit::json(200, &serde_json::json!({ "conversation": conversation })));
+    }
     let input: ChatInput = serde_json::from_slice(request.body())
         .map_err(|e| http_kit::error(400, format!("expected JSON {{\"message\", \"mentor\", \"conversation_id\"?}}: {e}")))?;
     let message = validated_message(input.message.as_deref())?;
     let persona = Persona::from_optional_key(input.mentor.as_deref())
         .ok_or_else(|| http_kit::error(400, "unknown mentor; use olyvia, joel, evelyn or errol"))?;
-    let storage = |e: String| http_kit::error(503, e);
     let now = cache::now();
     let conversation_id = match input.conversation_id {
         Some(id) if history::belongs_to(&db, id, user.id).map_err(storage)? => id,
@@ -62,7 +70,7 @@ async fn answer(request: Request) -> Result<Response, Response> {
     };
     let earlier = history::recent(&db, conversation_id).map_err(storage)?;
     let knowledge = knowledge::load_for_prompts(&db).map_err(storage)?;
-    history::append(&db, conversation_id, "user", &message, now).map_err(storage)?;
+    history::append(&db, conversation_id, Turn::User(&message), now).map_err(storage)?;
     let request = ChatRequest {
         feature: Feature::Chat,
         user_id: Some(user.id),
@@ -73,13 +81,15 @@ async fn answer(request: Request) -> Result<Response, Response> {
     let (reply, source) = match LlmClient::new(Config::from_variables(), &db).complete(&request).await {
         Ok(completion) => {
             let reply = sanitize::html(&completion.content);
-            history::append(&db, conversation_id, "assistant", &reply, cache::now()).map_err(storage)?;
+            history::append(&db, conversation_id, Turn::Model(&reply), cache::now()).map_err(storage)?;
             (reply, "llm")
         }
         Err(error) => {
             ledger::record_offline_answer(&db, Feature::Chat);
             let deal = deal::load_mentioned(&db, &message, &user.settings).map_err(storage)?;
-            (offline::chat_html(persona, &message, &knowledge, deal.as_ref(), &error.to_string()), "offline")
+            let reply = offline::chat_html(persona, &message, &knowledge, deal.as_ref(), &error.to_string());
+            history::append(&db, conversation_id, Turn::Offline(&reply), cache::now()).map_err(storage)?;
+            (reply, "offline")
         }
     };
     Ok(http_kit::json(200, &ChatReply { reply, conversation_id, mentor: persona.key(), source }))

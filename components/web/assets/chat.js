@@ -1,8 +1,10 @@
 // The mentor chat panel of every signed-in page. The conversation (its id and the visible turns)
-// lives in sessionStorage, so it follows the user from page to page; the server keeps the turns
-// it sends to the model. User text is only ever a text node; replies go through safeFragment.
+// lives in sessionStorage, so it follows the user from page to page within a tab and nothing of
+// it stays in the browser once the tab closes. A tab that starts without one asks the server for
+// the user's latest conversation (GET /api/mentor-chat) and continues it. User text is only ever
+// a text node; replies go through safeFragment.
 
-import { postJson } from './api.js';
+import { getJson, postJson } from './api.js';
 import { byId, h, safeFragment, show } from './dom.js';
 import { MENTORS, chooseMentor, currentMentor, mentorName } from './mentors.js';
 
@@ -22,6 +24,7 @@ export function initChat() {
   if (!panel) return;
   const [toggle, select, log, form, input, error] =
     ['chat-toggle', 'chat-mentor', 'chat-log', 'chat-form', 'chat-input', 'chat-error'].map(byId);
+  const restoring = sessionStorage.getItem(STORAGE_KEY) === null;
   let state = load();
   const save = () => sessionStorage.setItem(STORAGE_KEY, JSON.stringify(state));
   const add = (turn) => {
@@ -50,6 +53,19 @@ export function initChat() {
     log.replaceChildren();
     input.focus();
   });
+
+  if (restoring) {
+    restoreLatest().catch(() => {}); // an empty panel is the fallback; the chat itself still works
+  }
+  async function restoreLatest() {
+    const { conversation } = await getJson('/api/mentor-chat');
+    if (!conversation || state.turns.length) return; // none yet, or the user started typing meanwhile
+    if (conversation.mentor !== currentMentor()) chooseMentor(conversation.mentor);
+    state = { conversationId: conversation.id, turns: conversation.turns.map((turn) => fromServer(turn, conversation.mentor)) };
+    save();
+    log.replaceChildren(...state.turns.map(turnItem));
+    log.scrollTop = log.scrollHeight;
+  }
 
   select.addEventListener('change', () => chooseMentor(select.value));
   window.addEventListener('mentorchange', ({ detail }) => {
@@ -87,6 +103,11 @@ export function initChat() {
       pending.remove();
     }
   });
+}
+
+// A stored turn (GET /api/mentor-chat) in the panel's own form.
+function fromServer(turn, mentor) {
+  return turn.role === 'user' ? { role: 'user', text: turn.content } : { role: 'mentor', mentor, html: turn.content, source: turn.source };
 }
 
 function turnItem(turn) {

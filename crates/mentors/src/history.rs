@@ -1,15 +1,50 @@
 //! Mentor chat history per user (`chat_conversations`, `chat_messages`). The original was
 //! single-turn (DOMAIN §2.5); here the most recent turns that fit a token budget are sent back
-//! as context, so follow-up questions work while the prompt stays bounded.
+//! as context, so follow-up questions work while the prompt stays bounded. The offline mentor's
+//! replies are kept as well, to show the conversation again as the user saw it ([`latest`]),
+//! but never go back to the model.
 
 use crate::sql::{integer, text};
 use llm_client::Message;
+use serde::Serialize;
 use spin_sdk::sqlite::{Connection, Value};
 
 /// Tokens (≈ 4 characters each) of earlier turns a chat prompt may carry.
 pub const HISTORY_TOKEN_BUDGET: u64 = 2000;
 /// Turns looked at when filling the budget.
 const HISTORY_SCAN_LIMIT: i64 = 40;
+/// Turns of a conversation shown again in a new tab.
+const SHOWN_TURNS_LIMIT: i64 = 100;
+
+/// One turn as it is stored.
+#[derive(Clone, Copy, Debug)]
+pub enum Turn<'a> {
+    /// The user's message, as typed.
+    User(&'a str),
+    /// The model's reply, sanitized HTML.
+    Model(&'a str),
+    /// The offline mentor's reply, HTML built from escaped text.
+    Offline(&'a str),
+}
+
+/// A conversation as the user saw it, for the chat panel of a new tab.
+#[derive(Serialize, Debug)]
+pub struct ShownConversation {
+    pub id: i64,
+    pub mentor: String,
+    /// Oldest first; at most the last [`SHOWN_TURNS_LIMIT`].
+    pub turns: Vec<ShownTurn>,
+}
+
+#[derive(Serialize, Debug)]
+pub struct ShownTurn {
+    /// `user` or `assistant`.
+    pub role: String,
+    pub content: String,
+    /// `llm` or `offline` for a reply; absent for the user's turns.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<&'static str>,
+}
 
 fn sql_error(error: spin_sdk::sqlite::Error) -> String {
     error.to_string()
@@ -41,7 +76,7 @@ pub fn belongs_to(db: &Connection, id: i64, user_id: i64) -> Result<bool, String
 pub fn recent(db: &Connection, conversation_id: i64) -> Result<Vec<Message>, String> {
     let result = db
         .execute(
-            "SELECT role, content FROM chat_messages WHERE conversation_id = ? ORDER BY id DESC LIMIT ?",
+            "SELECT role, content FROM chat_messages WHERE conversation_id = ? AND offline = 0 ORDER BY id DESC LIMIT ?",
             &[Value::Integer(conversation_id), Value::Integer(HISTORY_SCAN_LIMIT)],
         )
         .map_err(sql_error)?;
@@ -64,10 +99,21 @@ pub fn recent(db: &Connection, conversation_id: i64) -> Result<Vec<Message>, Str
 }
 
 /// Appends one turn.
-pub fn append(db: &Connection, conversation_id: i64, role: &'static str, content: &str, now: i64) -> Result<(), String> {
+pub fn append(db: &Connection, conversation_id: i64, turn: Turn<'_>, now: i64) -> Result<(), String> {
+    let (role, content, offline) = match turn {
+        Turn::User(content) => ("user", content, 0),
+        Turn::Model(content) => ("assistant", content, 0),
+        Turn::Offline(content) => ("assistant", content, 1),
+    };
     db.execute(
-        "INSERT INTO chat_messages (conversation_id, role, content, created_at) VALUES (?, ?, ?, ?)",
-        &[Value::Integer(conversation_id), Value::Text(role.into()), Value::Text(content.into()), Value::Integer(now)],
+        "INSERT INTO chat_messages (conversation_id, role, content, offline, created_at) VALUES (?, ?, ?, ?, ?)",
+        &[
+            Value::Integer(conversation_id),
+            Value::Text(role.into()),
+            Value::Text(content.into()),
+            Value::Integer(offline),
+            Value::Integer(now),
+        ],
     )
     .and_then(|_| {
         db.execute(
@@ -77,4 +123,34 @@ pub fn append(db: &Connection, conversation_id: i64, role: &'static str, content
     })
     .map(|_| ())
     .map_err(sql_error)
+}
+
+/// The user's most recently used conversation, if any, with its last turns.
+pub fn latest(db: &Connection, user_id: i64) -> Result<Option<ShownConversation>, String> {
+    let conversation = db
+        .execute(
+            "SELECT id, mentor FROM chat_conversations WHERE user_id = ? ORDER BY updated_at DESC, id DESC LIMIT 1",
+            &[Value::Integer(user_id)],
+        )
+        .map_err(sql_error)?;
+    let Some((id, mentor)) = conversation.rows.first().and_then(|row| Some((integer(&row.values, 0)?, text(&row.values, 1)?))) else {
+        return Ok(None);
+    };
+    let messages = db
+        .execute(
+            "SELECT role, content, offline FROM chat_messages WHERE conversation_id = ? ORDER BY id DESC LIMIT ?",
+            &[Value::Integer(id), Value::Integer(SHOWN_TURNS_LIMIT)],
+        )
+        .map_err(sql_error)?;
+    let mut turns: Vec<ShownTurn> = messages
+        .rows
+        .iter()
+        .map(|row| {
+            let role = text(&row.values, 0).unwrap_or_default();
+            let source = (role == "assistant").then(|| if integer(&row.values, 2) == Some(1) { "offline" } else { "llm" });
+            ShownTurn { role, content: text(&row.values, 1).unwrap_or_default(), source }
+        })
+        .collect();
+    turns.reverse();
+    Ok(Some(ShownConversation { id, mentor, turns }))
 }
