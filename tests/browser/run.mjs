@@ -276,6 +276,22 @@ await step('a new tab shows the latest conversation and continues it', async () 
   await page.close();
 });
 
+await step('signing out forgets the chat in the tab, so the next user of the browser sees none of it', async () => {
+  const shared = await newContext();
+  const tab = await signIn(shared, USER);
+  await tab.click('#chat-toggle');
+  await tab.waitForFunction(() => document.querySelectorAll('#chat-log .from-mentor').length === 3);
+  await Promise.all([tab.waitForURL((url) => url.pathname === '/'), tab.getByRole('button', { name: 'Sign out' }).click()]);
+  assert.equal(await tab.evaluate(() => sessionStorage.length), 0);
+  await tab.fill('#username', ADMIN[0]);
+  await tab.fill('#password', ADMIN[1]);
+  await Promise.all([tab.waitForURL('**/dashboard'), tab.click('button[type=submit]')]);
+  await tab.waitForResponse((response) => response.url().endsWith('/api/mentor-chat'));
+  await tab.click('#chat-toggle');
+  assert.equal(await tab.locator('#chat-log li').count(), 0, 'the admin has no conversation yet');
+  await shared.close();
+});
+
 await step('settings are validated, saved, and change the profit', async () => {
   const page = await user.newPage();
   await page.goto('/settings');
