@@ -14,6 +14,10 @@ use crate::{RuntimeProcess, RuntimeProcessBuilder};
 
 /// How long one ingest run may take on a loaded machine before a test gives up.
 const RUN_LIMIT: Duration = Duration::from_secs(180);
+/// Ingest's schedule in spin.toml: every 5 minutes, at :00.
+const SCHEDULE_PERIOD: Duration = Duration::from_secs(300);
+/// How far from the next scheduled tick a run fired at start begins (see [`IngestApp::run_once`]).
+const CLEAR_OF_TICK: Duration = Duration::from_secs(15);
 
 pub struct IngestApp {
     variables: Vec<(String, String)>,
@@ -47,14 +51,32 @@ impl IngestApp {
     }
 
     /// Starts, waits for the run fired at start to finish, returns its report.
+    ///
+    /// A scheduled tick right after that run would start another, whose report could replace the
+    /// first before it is read (a failed run is followed by `backing_off`). So the run starts clear
+    /// of the next tick, and the first new report seen is the one returned.
     pub fn run_once(self) -> (RuntimeProcess, Value) {
         let database = self.state_dir.join("sqlite_db.db");
         let previous = database.exists().then(|| rusqlite::Connection::open(&database).ok()).flatten().and_then(|db| read_last_run(&db));
+        wait_until_clear_of_the_scheduled_tick();
         let app = self.start();
-        let finished = app.wait_until(RUN_LIMIT, || last_run(&app).is_some_and(|run| Some(&run) != previous.as_ref()));
+        let mut report = None;
+        let finished = app.wait_until(RUN_LIMIT, || {
+            report = last_run(&app).filter(|run| Some(run) != previous.as_ref());
+            report.is_some()
+        });
         assert!(finished, "no ingest run finished within {RUN_LIMIT:?}; runtime log:\n{}", app.log());
-        let report = last_run(&app).expect("a run report");
-        (app, report)
+        (app, report.expect("a run report"))
+    }
+}
+
+/// Sleeps past the next scheduled tick if it is less than [`CLEAR_OF_TICK`] away.
+fn wait_until_clear_of_the_scheduled_tick() {
+    let since_epoch = SystemTime::now().duration_since(UNIX_EPOCH).expect("clock after 1970");
+    let into_period = Duration::from_millis((since_epoch.as_millis() % SCHEDULE_PERIOD.as_millis()) as u64);
+    let to_tick = SCHEDULE_PERIOD - into_period;
+    if to_tick < CLEAR_OF_TICK {
+        std::thread::sleep(to_tick + Duration::from_secs(1));
     }
 }
 
