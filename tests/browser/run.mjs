@@ -285,8 +285,9 @@ await step('signing out forgets the chat in the tab, so the next user of the bro
   assert.equal(await tab.evaluate(() => sessionStorage.length), 0);
   await tab.fill('#username', ADMIN[0]);
   await tab.fill('#password', ADMIN[1]);
+  const restored = tab.waitForResponse((response) => response.url().endsWith('/api/mentor-chat'));
   await Promise.all([tab.waitForURL('**/dashboard'), tab.click('button[type=submit]')]);
-  await tab.waitForResponse((response) => response.url().endsWith('/api/mentor-chat'));
+  await restored;
   await tab.click('#chat-toggle');
   assert.equal(await tab.locator('#chat-log li').count(), 0, 'the admin has no conversation yet');
   await shared.close();
@@ -419,6 +420,18 @@ await step('the admin teaches from text, reviews, edits and approves the learned
   assert.match(await page.locator('#knowledge-summary').textContent(), /^2 stored, 2 added today\.$/);
   await page.locator('#knowledge-list li', { hasText: 'Sell them in August for 3 times the December price' }).waitFor();
   await page.screenshot({ path: join(SHOTS, 'strategies.png'), fullPage: true });
+  // A wrong lesson can be taken out again; the browser asks first.
+  const wrong = page.locator('#knowledge-list li', { hasText: 'Sell them in August for 3 times the December price' });
+  page.once('dialog', (dialog) => dialog.dismiss());
+  await wrong.getByRole('button', { name: 'Delete' }).click();
+  assert.equal(await page.locator('#knowledge-list li').count(), 2, 'dismissed: nothing deleted');
+  page.once('dialog', (dialog) => dialog.accept());
+  await wrong.getByRole('button', { name: 'Delete' }).click();
+  await wrong.waitFor({ state: 'detached' });
+  assert.match(await page.locator('#knowledge-summary').textContent(), /^1 stored, 1 added today\.$/);
+  await page.reload();
+  await strategy.waitFor();
+  assert.equal(await page.locator('#knowledge-list li').count(), 1, 'deleted for good');
   await page.goto('/intelligence');
   await page.locator('#knowledge-list li', { hasText: 'Textbook prices follow the semester.' }).waitFor();
   await page.locator('#knowledge-list li', { hasText: 'Textbook demand follows the academic calendar' }).waitFor();

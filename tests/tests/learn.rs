@@ -111,6 +111,51 @@ fn learning_from_text_then_approving_twice_stores_each_item_once() {
     assert!(prompt.contains("A brand new idea"), "{prompt}");
 }
 
+/// `DELETE path` as `session`, with its CSRF token unless `csrf` is false.
+fn delete(session: &accounts_support::Session, path: &str, csrf: bool) -> integration_tests::Reply {
+    let token = if csrf { session.csrf.as_str() } else { "" };
+    session.client.request("DELETE", path, None, &[("x-csrf-token", token)])
+}
+
+#[test]
+fn an_admin_deletes_a_wrong_lesson_and_the_mentors_stop_using_it() {
+    let app = start(&[]);
+    let job = app.learn(&json!({"text": LESSON}));
+    assert_eq!(app.wait_for_job(job)["status"], "done");
+    assert_eq!(app.admin.post_json(&format!("/api/learn/{job}/approve"), &json!(null)).status, 200);
+    let strategies = app.admin.get("/api/strategies").json();
+    let wrong = strategies["items"].as_array().unwrap().iter().find(|item| item["advice"].as_str().unwrap().contains("August")).unwrap().clone();
+    let models = app.admin.get("/api/intelligence").json();
+    let wrong_model = models["items"][0].clone();
+    let (strategy_path, model_path) = (format!("/api/strategies/{}", wrong["id"]), format!("/api/intelligence/{}", wrong_model["id"]));
+
+    app.insert_deals(&[good_deal("0134093410")]);
+    assert_eq!(app.advice("0134093410", "errol").json()["source"], "llm");
+    let prompt = integration_tests::mock_llm::prompt_text(app.llm.requests().last().unwrap());
+    assert!(prompt.contains(wrong["advice"].as_str().unwrap()) && prompt.contains(wrong_model["content"].as_str().unwrap()), "{prompt}");
+
+    assert_eq!(delete(&app.user, &strategy_path, true).status, 403);
+    assert_eq!(delete(&app.admin, &strategy_path, false).status, 403, "no CSRF token");
+    assert_eq!(delete(&app.admin, "/api/strategies/abc", true).status, 400);
+    assert_eq!(delete(&app.admin, "/api/strategies/99999", true).status, 404);
+    assert_eq!(app.admin.get(&strategy_path).status, 405);
+    assert_eq!(app.admin.get("/api/strategies").json()["total_count"], 2, "the refusals deleted nothing");
+
+    let deleted = delete(&app.admin, &strategy_path, true);
+    assert_eq!((deleted.status, deleted.json()), (200, json!({ "deleted": wrong["id"] })));
+    assert_eq!(delete(&app.admin, &model_path, true).status, 200);
+    assert_eq!(delete(&app.admin, &strategy_path, true).status, 404, "gone");
+    assert_eq!(app.admin.get("/api/strategies").json()["total_count"], 1);
+    assert_eq!(app.admin.get("/api/intelligence").json()["total_count"], 1);
+
+    let calls = app.llm.request_count();
+    assert_eq!(app.advice("0134093410", "errol").json()["source"], "llm", "the cached advice used the deleted lesson");
+    assert_eq!(app.llm.request_count(), calls + 1);
+    let prompt = integration_tests::mock_llm::prompt_text(app.llm.requests().last().unwrap());
+    assert!(!prompt.contains(wrong["advice"].as_str().unwrap()) && !prompt.contains(wrong_model["content"].as_str().unwrap()), "{prompt}");
+    assert!(prompt.contains("IF When: Buy textbooks ranked under 200000 in June"), "the other strategy stays: {prompt}");
+}
+
 #[test]
 fn a_local_page_is_learned_without_block_networks_and_redirects_are_rechecked() {
     let site = site();

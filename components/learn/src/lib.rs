@@ -6,7 +6,9 @@
 //! - `GET /api/learn/<id>` → status, progress and, when done, the extracted items for review;
 //! - `POST /api/learn/<id>/approve` (optional JSON `{"strategies", "mental_models"}` with the
 //!   admin's edits) → how many were saved and skipped as duplicates;
-//! - `GET /api/strategies`, `GET /api/intelligence` → the knowledge base with counts.
+//! - `GET /api/strategies`, `GET /api/intelligence` → the knowledge base with counts;
+//! - `DELETE /api/strategies/<id>`, `DELETE /api/intelligence/<id>` → one item taken out of the
+//!   knowledge base (a wrong lesson would otherwise reach every later prompt).
 //!
 //! The session and role are checked on the headers, before the body is read, so a non-admin
 //! gets 403 without uploading anything; the CSRF check follows once the body is in.
@@ -39,8 +41,11 @@ async fn answer(incoming: IncomingRequest) -> Result<Response, Response> {
         (Method::Post, ["api", "learn", id, "approve"]) => routes::approve(&db, id, request.body()),
         (Method::Get, ["api", "strategies"]) => routes::strategies(&db),
         (Method::Get, ["api", "intelligence"]) => routes::intelligence(&db),
+        (Method::Delete, ["api", "strategies", id]) => routes::delete(&db, "strategies", id),
+        (Method::Delete, ["api", "intelligence", id]) => routes::delete(&db, "mental_models", id),
         (_, ["learn"] | ["api", "learn", _, "approve"]) => Err(http_kit::method_not_allowed("POST")),
         (_, ["api", "learn", _] | ["api", "strategies"] | ["api", "intelligence"]) => Err(http_kit::method_not_allowed("GET")),
+        (_, ["api", "strategies" | "intelligence", _]) => Err(http_kit::method_not_allowed("DELETE")),
         _ => Err(http_kit::no_such_endpoint(request.path())),
     }
 }

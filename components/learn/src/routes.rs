@@ -62,8 +62,13 @@ fn parse_input(request: &Request) -> Result<Input, Response> {
     }
 }
 
+/// The positive id of a path segment, or a 400 naming `what` it should have been.
+fn id_in_path(raw: &str, what: &str) -> Result<i64, Response> {
+    raw.parse::<i64>().ok().filter(|id| *id > 0).ok_or_else(|| http_kit::error(400, format!("`{raw}` is not {what}")))
+}
+
 fn job_id(raw: &str) -> Result<i64, Response> {
-    raw.parse::<i64>().ok().filter(|id| *id > 0).ok_or_else(|| http_kit::error(400, format!("`{raw}` is not a job id")))
+    id_in_path(raw, "a job id")
 }
 
 /// `GET /api/learn/<id>`.
@@ -130,4 +135,13 @@ pub fn intelligence(db: &Connection) -> Result<Response, Response> {
     let items = knowledge::list_mental_models(db, None).map_err(storage)?;
     let (total_count, new_today_count) = knowledge::counts(db, "mental_models").map_err(storage)?;
     Ok(http_kit::json(200, &Listing { items, total_count, new_today_count }))
+}
+
+/// `DELETE /api/strategies/<id>`, `DELETE /api/intelligence/<id>` (`table` is the list's table).
+pub fn delete(db: &Connection, table: &'static str, raw_id: &str) -> Result<Response, Response> {
+    let id = id_in_path(raw_id, "an item id")?;
+    if !knowledge::delete(db, table, id).map_err(storage)? {
+        return Err(http_kit::error(404, format!("no item {id}")));
+    }
+    Ok(http_kit::json(200, &serde_json::json!({ "deleted": id })))
 }

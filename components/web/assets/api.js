@@ -15,6 +15,7 @@ const csrfToken = () => document.querySelector('meta[name="csrf-token"]')?.conte
 export const getJson = (url, options = {}) => request('GET', url, undefined, options);
 export const postJson = (url, body) => request('POST', url, body);
 export const putJson = (url, body) => request('PUT', url, body);
+export const deleteJson = (url) => request('DELETE', url);
 
 async function request(method, url, body, { signal } = {}) {
   const headers = { accept: 'application/json' };

@@ -132,6 +132,13 @@ pub fn counts(db: &Connection, table: &'static str) -> Result<(i64, i64), String
     Ok((integer(&row, 0).unwrap_or(0), integer(&row, 1).unwrap_or(0)))
 }
 
+/// Deletes one stored item of `table` (`strategies` or `mental_models`); whether it existed. The
+/// schema's triggers bump the knowledge version, so no cached advice built with it is served again.
+pub fn delete(db: &Connection, table: &'static str, id: i64) -> Result<bool, String> {
+    let deleted = db.execute(&format!("DELETE FROM {table} WHERE id = ? RETURNING id"), &[Value::Integer(id)]).map_err(sql_error)?;
+    Ok(!deleted.rows.is_empty())
+}
+
 /// Stores the strategies not yet known (in one transaction with the models, see [`approve`]).
 fn save_strategies(db: &Connection, strategies: &[Strategy], job_id: i64) -> Result<Saved, String> {
     let mut saved = Saved::default();
