@@ -24,6 +24,13 @@ export function show(element, text) {
   element.hidden = !text;
 }
 
+// A form field's own message (the element `<input id>-error`), empty for none; marks the field
+// invalid while there is one.
+export function fieldError(input, text) {
+  input.setAttribute('aria-invalid', String(Boolean(text)));
+  show(byId(`${input.id}-error`), text);
+}
+
 // A status line (`.notice`) of the given kind: ok, error, warn or info.
 export function notify(element, kind, text) {
   element.className = `notice ${kind}`;

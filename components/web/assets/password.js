@@ -3,7 +3,7 @@
 // current password. Other devices are signed out by the change; this one stays signed in.
 
 import { postJson } from './api.js';
-import { byId, notify, show } from './dom.js';
+import { byId, fieldError, notify, show } from './dom.js';
 
 const MIN_CHARS = 8;
 
@@ -11,17 +11,12 @@ export function initPasswordForm() {
   const form = byId('password-form');
   const status = byId('password-status');
   const [next, again] = [form.elements.new_password, form.elements.new_password_again];
-  const setError = (input, text) => {
-    input.setAttribute('aria-invalid', String(Boolean(text)));
-    show(byId(`${input.id}-error`), text);
-  };
-
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     show(status, '');
     const tooShort = [...next.value].length < MIN_CHARS;
-    setError(next, tooShort ? `At least ${MIN_CHARS} characters.` : '');
-    setError(again, !tooShort && next.value !== again.value ? 'The two new passwords differ.' : '');
+    fieldError(next, tooShort ? `At least ${MIN_CHARS} characters.` : '');
+    fieldError(again, !tooShort && next.value !== again.value ? 'The two new passwords differ.' : '');
     const bad = [next, again].find((input) => input.getAttribute('aria-invalid') === 'true');
     if (bad) {
       bad.focus();

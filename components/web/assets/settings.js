@@ -4,7 +4,7 @@
 
 import './shell.js';
 import { getJson, postJson } from './api.js';
-import { byId, notify, show } from './dom.js';
+import { byId, fieldError, notify, show } from './dom.js';
 import { initPasswordForm } from './password.js';
 
 const form = byId('settings-form');
@@ -12,12 +12,7 @@ const status = byId('settings-status');
 const NUMBERS = ['prep_fee', 'inbound_shipping', 'sales_tax_pct', 'markup_pct'];
 const LABELS = { prep_fee: 'Prep fee', inbound_shipping: 'Inbound shipping', sales_tax_pct: 'Sales tax', markup_pct: 'Markup' };
 
-const errorOf = (name) => byId(`${form.elements[name].id}-error`);
-
-function setError(name, text) {
-  form.elements[name].setAttribute('aria-invalid', String(Boolean(text)));
-  show(errorOf(name), text);
-}
+const setError = (name, text) => fieldError(form.elements[name], text);
 
 const say = (kind, text) => notify(status, kind, text);
 
