@@ -29,7 +29,8 @@ use futures::StreamExt;
 use domain::ingest::{KeepaCall, PeekVerdict, deals_after, peek_verdict, watermark_to_save, watermark_to_scan_from};
 use domain::keepa::{Deal, Product, Seller};
 use keepa_client::ingest_state::{self, DISCOVERY, Discovery, Pass, RunOutcome};
-use keepa_client::{CallError, ProductBatch, ProductDetail, TokenStop, deal_query, now, transaction};
+use keepa_client::{CallError, DbError, ProductBatch, ProductDetail, TokenStop, deal_query, now};
+use sqlite_kit::transaction;
 
 use crate::assistant::IngestAssistant;
 use crate::run::Context;
@@ -210,7 +211,7 @@ fn write_chunk(cx: &mut Context, result: ChunkResult) -> Result<(), CallError> {
         for deal in &rejected {
             store::mark_seen(db, deal, Handled::Rejected)?;
         }
-        Ok(())
+        Ok::<_, DbError>(())
     })?;
     let reanalyzed = analyses.iter().filter(|(_, deal, _)| result.reanalyzed.contains(deal.asin.as_str())).count();
     cx.report.deals_updated += result.refreshed.len() as u32;

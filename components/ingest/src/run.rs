@@ -5,8 +5,9 @@ use std::time::Instant;
 
 use domain::time::UnixSeconds;
 use keepa_client::ingest_state::{self, Failure, RunOutcome, RunReport};
-use keepa_client::{CallError, DbError, KeepaClient, KeepaFailure, KeepaSession, TokenBudget, now, transaction};
+use keepa_client::{CallError, DbError, KeepaClient, KeepaFailure, KeepaSession, TokenBudget, now};
 use spin_sdk::sqlite::Connection;
+use sqlite_kit::transaction;
 
 use crate::assistant::IngestAssistant;
 use crate::config::{DataSource, IngestConfig};

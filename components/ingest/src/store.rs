@@ -16,9 +16,9 @@ use domain::money::Cents;
 use domain::time::UnixSeconds;
 use domain::trust::seller_quality;
 use keepa_client::DbError;
-use keepa_client::sql::{integer, real, text};
 use serde::Serialize;
 use spin_sdk::sqlite::{Connection, Value};
+use sqlite_kit::param::{integer, real, text};
 
 /// How a deal of the current pass was handled (`ingest_pass_seen.outcome`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

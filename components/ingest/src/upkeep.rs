@@ -5,9 +5,10 @@
 
 use domain::ingest::JanitorDecision;
 use domain::time::UnixSeconds;
-use keepa_client::sql::integer;
-use keepa_client::{CallError, DbError, ProductDetail, now, transaction};
+use keepa_client::{CallError, DbError, ProductDetail, now};
 use spin_sdk::sqlite::Connection;
+use sqlite_kit::param::integer;
+use sqlite_kit::transaction;
 
 use crate::config::IngestConfig;
 use crate::run::Context;

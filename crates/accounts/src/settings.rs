@@ -4,6 +4,7 @@
 use domain::fees::BusinessSettings;
 use domain::money::Cents;
 use spin_sdk::sqlite::{Connection, Value};
+use sqlite_kit::read;
 
 use crate::now;
 
@@ -14,15 +15,8 @@ pub const COLUMNS: &str =
 /// Settings from the values of [`COLUMNS`]; all NULL (no row) gives the defaults.
 pub fn from_values(values: &[Value]) -> BusinessSettings {
     let defaults = BusinessSettings::default();
-    let integer = |i: usize| match values.get(i) {
-        Some(Value::Integer(v)) => Some(*v),
-        _ => None,
-    };
-    let real = |i: usize| match values.get(i) {
-        Some(Value::Real(v)) => Some(*v),
-        Some(Value::Integer(v)) => Some(*v as f64),
-        _ => None,
-    };
+    let integer = |i: usize| read::integer(values, i);
+    let real = |i: usize| read::real(values, i);
     BusinessSettings {
         prep_fee: integer(0).map_or(defaults.prep_fee, Cents),
         inbound_shipping: integer(1).map_or(defaults.inbound_shipping, Cents),

@@ -11,7 +11,8 @@ use domain::time::UnixSeconds;
 use serde::Serialize;
 use spin_sdk::sqlite::{Connection, Value};
 
-use crate::sql::{self, DbError};
+use crate::sql::DbError;
+use sqlite_kit::param;
 
 /// Why a call may not start now.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
@@ -67,8 +68,8 @@ impl TokenBudget {
                 Value::Real(self.bucket.tokens_left),
                 Value::Real(self.bucket.refill_rate_per_min),
                 Value::Integer(self.bucket.observed_at.0),
-                sql::integer(self.bucket.recharge_started_at.map(|at| at.0)),
-                sql::integer(self.bucket.last_sync_at.map(|at| at.0)),
+                param::integer(self.bucket.recharge_started_at.map(|at| at.0)),
+                param::integer(self.bucket.last_sync_at.map(|at| at.0)),
                 Value::Text(costs),
                 Value::Integer(now.0),
             ],

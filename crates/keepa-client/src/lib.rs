@@ -17,11 +17,11 @@ pub mod deal_query;
 mod failure;
 pub mod ingest_state;
 pub mod session;
-pub mod sql;
+mod sql;
 pub mod transport;
 
 pub use budget::{TokenBudget, TokenStop};
 pub use client::{KeepaClient, ProductBatch, ProductDetail};
 pub use failure::KeepaFailure;
 pub use session::{CallError, KeepaSession};
-pub use sql::{DbError, now, transaction};
+pub use sql::{DbError, now};

@@ -6,6 +6,7 @@
 use mentors::knowledge::Strategy;
 use serde::Serialize;
 use spin_sdk::sqlite::{Connection, Value};
+use sqlite_kit::read;
 
 /// How long a claimed job stays with its run (a page 20 s, or a YouTube transcript's three
 /// fetches 60 s, + extractions 30 s, with room).
@@ -48,22 +49,12 @@ fn sql_error(error: spin_sdk::sqlite::Error) -> String {
     error.to_string()
 }
 
-fn text_at(values: &[Value], index: usize) -> Option<String> {
-    match values.get(index) {
-        Some(Value::Text(text)) => Some(text.clone()),
-        _ => None,
-    }
-}
-
 fn json_at<T: serde::de::DeserializeOwned>(values: &[Value], index: usize) -> Option<T> {
-    text_at(values, index).and_then(|json| serde_json::from_str(&json).ok())
+    read::text(values, index).and_then(|json| serde_json::from_str(&json).ok())
 }
 
 fn int_at(values: &[Value], index: usize) -> i64 {
-    match values.get(index) {
-        Some(Value::Integer(value)) => *value,
-        _ => 0,
-    }
+    read::integer(values, index).unwrap_or(0)
 }
 
 /// Queues a job and returns its id.
@@ -102,8 +93,8 @@ pub fn claim(db: &Connection, now: i64) -> Result<Option<Claimed>, String> {
             fail(db, id, &format!("gave up after {MAX_ATTEMPTS} interrupted runs"), now)?;
             continue;
         }
-        let value = text_at(&row.values, 2).unwrap_or_default();
-        let input = if text_at(&row.values, 1).as_deref() == Some("url") { Input::Url(value) } else { Input::Text(value) };
+        let value = read::text(&row.values, 2).unwrap_or_default();
+        let input = if read::text(&row.values, 1).as_deref() == Some("url") { Input::Url(value) } else { Input::Text(value) };
         return Ok(Some(Claimed { id, input }));
     }
 }
@@ -181,12 +172,12 @@ pub fn get(db: &Connection, id: i64) -> Result<Option<Job>, String> {
         let v = &row.values;
         Job {
             job_id: int_at(v, 0),
-            status: text_at(v, 1).unwrap_or_default(),
-            progress: text_at(v, 2).unwrap_or_default(),
-            input_kind: text_at(v, 3).unwrap_or_default(),
-            input: text_at(v, 4).unwrap_or_default(),
-            error: text_at(v, 5),
-            source_text: text_at(v, 6),
+            status: read::text(v, 1).unwrap_or_default(),
+            progress: read::text(v, 2).unwrap_or_default(),
+            input_kind: read::text(v, 3).unwrap_or_default(),
+            input: read::text(v, 4).unwrap_or_default(),
+            error: read::text(v, 5),
+            source_text: read::text(v, 6),
             strategies: json_at(v, 7),
             mental_models: json_at(v, 8),
             notes: json_at(v, 9).unwrap_or_default(),

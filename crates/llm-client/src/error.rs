@@ -42,3 +42,9 @@ impl fmt::Display for LlmError {
 }
 
 impl std::error::Error for LlmError {}
+
+impl From<spin_sdk::sqlite::Error> for LlmError {
+    fn from(error: spin_sdk::sqlite::Error) -> Self {
+        LlmError::Storage(error.to_string())
+    }
+}

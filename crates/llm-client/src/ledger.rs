@@ -12,6 +12,7 @@
 use crate::LlmError;
 use serde::Serialize;
 use spin_sdk::sqlite::{Connection, Value};
+use sqlite_kit::read;
 
 /// Estimated price per million tokens, in micro-USD per token × 100 (defaults of
 /// grok-4-1-fast-reasoning: $0.20 per million prompt tokens, $0.50 per million completion tokens).
@@ -49,10 +50,6 @@ pub struct Limits {
     pub feature_daily_budget: Option<u64>,
 }
 
-fn storage(error: spin_sdk::sqlite::Error) -> LlmError {
-    LlmError::Storage(error.to_string())
-}
-
 fn int(value: u64) -> Value {
     Value::Integer(i64::try_from(value).unwrap_or(i64::MAX))
 }
@@ -71,12 +68,8 @@ fn refusal(db: &Connection, feature: Feature, user_id: Option<i64>, limits: &Lim
                     COALESCE((SELECT calls FROM ai_user_usage WHERE day = date('now') AND user_id = ?2), 0) \
              FROM ai_usage WHERE day = date('now')",
             &[Value::Text(feature.as_str().into()), user_id.map_or(Value::Null, Value::Integer)],
-        )
-        .map_err(storage)?;
-    let count = |index: usize| match counts.rows.first().and_then(|row| row.values.get(index)) {
-        Some(Value::Integer(calls)) => u64::try_from(*calls).unwrap_or(0),
-        _ => 0,
-    };
+        )?;
+    let count = |index: usize| counts.rows.first().map_or(0, |row| read::count(&row.values, index));
     let (day_calls, feature_calls, user_calls) = (count(0), count(1), count(2));
     let feature_budget = limits.feature_daily_budget.map_or(limits.daily_budget, |share| share.min(limits.daily_budget));
     if day_calls >= limits.daily_budget || feature_calls >= feature_budget {
@@ -91,10 +84,7 @@ fn refusal(db: &Connection, feature: Feature, user_id: Option<i64>, limits: &Lim
 /// Counts one provider request for today, or refuses it when the app's budget, the feature's
 /// share or the user's cap is used up.
 pub fn reserve(db: &Connection, feature: Feature, user_id: Option<i64>, limits: &Limits) -> Result<(), LlmError> {
-    db.execute("BEGIN IMMEDIATE", &[]).map_err(storage)?;
-    let reserved = reserve_in_transaction(db, feature, user_id, limits);
-    let ended = db.execute(if reserved.is_ok() { "COMMIT" } else { "ROLLBACK" }, &[]).map_err(storage);
-    reserved.and(ended.map(|_| ()))
+    sqlite_kit::transaction(db, |db| reserve_in_transaction(db, feature, user_id, limits))
 }
 
 fn reserve_in_transaction(db: &Connection, feature: Feature, user_id: Option<i64>, limits: &Limits) -> Result<(), LlmError> {
@@ -106,15 +96,13 @@ fn reserve_in_transaction(db: &Connection, feature: Feature, user_id: Option<i64
         "INSERT INTO ai_usage (day, feature, calls) VALUES (date('now'), ?1, 1) \
          ON CONFLICT (day, feature) DO UPDATE SET calls = calls + 1",
         &[feature_name],
-    )
-    .map_err(storage)?;
+    )?;
     if let Some(user_id) = user_id {
         db.execute(
             "INSERT INTO ai_user_usage (day, user_id, calls) VALUES (date('now'), ?1, 1) \
              ON CONFLICT (day, user_id) DO UPDATE SET calls = calls + 1",
             &[Value::Integer(user_id)],
-        )
-        .map_err(storage)?;
+        )?;
     }
     Ok(())
 }
@@ -212,17 +200,10 @@ pub fn summary(db: &Connection, daily_budget: u64) -> Result<UsageSummary, LlmEr
                     COALESCE(SUM(offline_answers), 0) \
              FROM ai_usage WHERE day = date('now')",
             &[],
-        )
-        .map_err(storage)?;
+        )?;
     let row = result.rows.first().ok_or_else(|| LlmError::Storage("no summary row".into()))?;
-    let number = |i: usize| match row.values.get(i) {
-        Some(Value::Integer(v)) => u64::try_from(*v).unwrap_or(0),
-        _ => 0,
-    };
-    let day = match row.values.first() {
-        Some(Value::Text(day)) => day.clone(),
-        _ => String::new(),
-    };
+    let number = |i: usize| read::count(&row.values, i);
+    let day = read::text(&row.values, 0).unwrap_or_default();
     let calls = number(1);
     let (advice_hits, advice_calls) = (number(6), number(7));
     Ok(UsageSummary {

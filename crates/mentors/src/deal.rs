@@ -2,11 +2,11 @@
 //! requesting user's economics (profit, margin, ROI depend on their cost settings, DOMAIN §4.1),
 //! so no user ever gets advice built on another user's numbers.
 
-use crate::sql::{integer, real, text};
 use domain::fees::{BusinessSettings, DealEconomicsInputs, economics};
 use domain::money::Cents;
 use serde::Serialize;
 use spin_sdk::sqlite::{Connection, Value};
+use sqlite_kit::read::{integer, real, text};
 
 /// Everything the advice prompt and the offline advisor read. Money in cents, percentages as
 /// percent; `None` is "unknown". Serialized, it is also the deal part of the advice cache key.

@@ -4,10 +4,10 @@
 //! replies are kept as well, to show the conversation again as the user saw it ([`latest`]),
 //! but never go back to the model.
 
-use crate::sql::{integer, text};
 use llm_client::Message;
 use serde::Serialize;
 use spin_sdk::sqlite::{Connection, Value};
+use sqlite_kit::read::{integer, text};
 
 /// Tokens (≈ 4 characters each) of earlier turns a chat prompt may carry.
 pub const HISTORY_TOKEN_BUDGET: u64 = 2000;

@@ -5,9 +5,9 @@
 //! collapsed; `category|trigger|advice` for strategies), enforced by a UNIQUE index, so approving
 //! the same lesson twice, or two spellings of it, stores it once.
 
-use crate::sql::{integer, text};
 use serde::{Deserialize, Serialize};
 use spin_sdk::sqlite::{Connection, Value};
+use sqlite_kit::read::{integer, text};
 
 /// The five strategy categories of DOMAIN §2.5.
 pub const CATEGORIES: [&str; 5] = ["Buying", "Pricing", "Risk", "Seasonality", "General"];
@@ -140,7 +140,7 @@ pub fn delete(db: &Connection, table: &'static str, id: i64) -> Result<bool, Str
 }
 
 /// Stores the strategies not yet known (in one transaction with the models, see [`approve`]).
-fn save_strategies(db: &Connection, strategies: &[Strategy], job_id: i64) -> Result<Saved, String> {
+fn save_strategies(db: &Connection, strategies: &[Strategy], job_id: i64) -> Result<Saved, spin_sdk::sqlite::Error> {
     let mut saved = Saved::default();
     for strategy in strategies {
         let inserted = db
@@ -155,14 +155,13 @@ fn save_strategies(db: &Connection, strategies: &[Strategy], job_id: i64) -> Res
                     Value::Integer(job_id),
                     Value::Text(strategy_key(strategy)),
                 ],
-            )
-            .map_err(sql_error)?;
+            )?;
         if inserted.rows.is_empty() { saved.skipped += 1 } else { saved.saved += 1 }
     }
     Ok(saved)
 }
 
-fn save_mental_models(db: &Connection, models: &[String], job_id: i64) -> Result<Saved, String> {
+fn save_mental_models(db: &Connection, models: &[String], job_id: i64) -> Result<Saved, spin_sdk::sqlite::Error> {
     let mut saved = Saved::default();
     for model in models {
         let inserted = db
@@ -170,8 +169,7 @@ fn save_mental_models(db: &Connection, models: &[String], job_id: i64) -> Result
                 "INSERT INTO mental_models (content, source_job_id, date_added, content_key) \
                  VALUES (?, ?, date('now'), ?) ON CONFLICT (content_key) DO NOTHING RETURNING id",
                 &[Value::Text(model.trim().to_string()), Value::Integer(job_id), Value::Text(normalize(model))],
-            )
-            .map_err(sql_error)?;
+            )?;
         if inserted.rows.is_empty() { saved.skipped += 1 } else { saved.saved += 1 }
     }
     Ok(saved)
@@ -179,12 +177,7 @@ fn save_mental_models(db: &Connection, models: &[String], job_id: i64) -> Result
 
 /// Stores an approved lesson atomically: all of it or (on an error) none of it.
 pub fn approve(db: &Connection, strategies: &[Strategy], models: &[String], job_id: i64) -> Result<(Saved, Saved), String> {
-    db.execute("BEGIN IMMEDIATE", &[]).map_err(sql_error)?;
-    let outcome = save_strategies(db, strategies, job_id)
-        .and_then(|strategies| save_mental_models(db, models, job_id).map(|models| (strategies, models)));
-    let end = if outcome.is_ok() { "COMMIT" } else { "ROLLBACK" };
-    db.execute(end, &[]).map_err(sql_error)?;
-    outcome
+    sqlite_kit::transaction(db, |db| Ok((save_strategies(db, strategies, job_id)?, save_mental_models(db, models, job_id)?))).map_err(sql_error)
 }
 
 #[cfg(test)]

@@ -9,30 +9,3 @@ pub mod knowledge;
 pub mod offline;
 pub mod persona;
 pub mod prompt;
-
-/// `Value::Text` / `Value::Integer` readers shared by the SQL modules of this crate.
-pub(crate) mod sql {
-    use spin_sdk::sqlite::Value;
-
-    pub fn text(values: &[Value], index: usize) -> Option<String> {
-        match values.get(index) {
-            Some(Value::Text(text)) => Some(text.clone()),
-            _ => None,
-        }
-    }
-
-    pub fn integer(values: &[Value], index: usize) -> Option<i64> {
-        match values.get(index) {
-            Some(Value::Integer(value)) => Some(*value),
-            _ => None,
-        }
-    }
-
-    pub fn real(values: &[Value], index: usize) -> Option<f64> {
-        match values.get(index) {
-            Some(Value::Real(value)) => Some(*value),
-            Some(Value::Integer(value)) => Some(*value as f64),
-            _ => None,
-        }
-    }
-}
