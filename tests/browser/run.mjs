@@ -363,7 +363,7 @@ await step('the admin edits the Keepa query with JSON validation', async () => {
   const original = await page.inputValue('#query-text');
   await page.fill('#query-text', '{ not json');
   await page.click('#query-form button[type=submit]');
-  assert.match(await page.locator('#query-error').textContent(), /Invalid JSON/);
+  assert.match(await page.locator('#query-text-error').textContent(), /Invalid JSON/);
   await page.fill('#query-text', original);
   await page.click('#query-form button[type=submit]');
   await page.locator('#query-status', { hasText: 'Saved' }).waitFor();

@@ -3,30 +3,26 @@
 
 import './shell.js';
 import { getJson, putJson } from './api.js';
-import { byId, show } from './dom.js';
+import { byId, fieldError, notify } from './dom.js';
 import { dateTime } from './format.js';
 
 const text = byId('query-text');
-const error = byId('query-error');
 const status = byId('query-status');
 
 function parsed() {
   try {
     const value = JSON.parse(text.value);
     if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new Error('the query must be a JSON object { … }');
-    text.removeAttribute('aria-invalid');
-    show(error, '');
+    fieldError(text, '');
     return value;
   } catch (failure) {
-    text.setAttribute('aria-invalid', 'true');
-    show(error, `Invalid JSON: ${failure.message}`);
+    fieldError(text, `Invalid JSON: ${failure.message}`);
     return null;
   }
 }
 
 function describe(answer) {
-  status.className = 'notice info';
-  show(status, answer.is_default ? 'Using the built-in default query.' : `Saved ${dateTime(answer.updated_at)}.`);
+  notify(status, 'info', answer.is_default ? 'Using the built-in default query.' : `Saved ${dateTime(answer.updated_at)}.`);
 }
 
 byId('query-format').addEventListener('click', () => {
@@ -42,12 +38,11 @@ byId('query-form').addEventListener('submit', async (event) => {
     text.value = JSON.stringify(answer.query, null, 2);
     describe(answer);
   } catch (failure) {
-    text.setAttribute('aria-invalid', 'true');
-    show(error, `Not saved: ${failure.message}`);
+    fieldError(text, `Not saved: ${failure.message}`);
   }
 });
 
 getJson('/api/admin/keepa-query').then((answer) => {
   text.value = JSON.stringify(answer.query, null, 2);
   describe(answer);
-}).catch((failure) => show(error, `Could not load the query: ${failure.message}`));
+}).catch((failure) => notify(status, 'error', `Could not load the query: ${failure.message}`));

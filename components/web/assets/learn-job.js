@@ -3,7 +3,7 @@
 
 import './shell.js';
 import { getJson, postJson } from './api.js';
-import { byId, show } from './dom.js';
+import { byId, fieldError, notify } from './dom.js';
 
 const POLL_MS = 2000;
 const job = decodeURIComponent(location.pathname.split('/').pop());
@@ -42,12 +42,10 @@ function readStrategies() {
   try {
     const value = JSON.parse(strategies.value || '[]');
     if (!Array.isArray(value)) throw new Error('expected a JSON array [ … ]');
-    strategies.removeAttribute('aria-invalid');
-    show(byId('review-strategies-error'), '');
+    fieldError(strategies, '');
     return value;
   } catch (failure) {
-    strategies.setAttribute('aria-invalid', 'true');
-    show(byId('review-strategies-error'), `Strategies are not valid JSON: ${failure.message}`);
+    fieldError(strategies, `Strategies are not valid JSON: ${failure.message}`);
     strategies.focus();
     return null;
   }
@@ -62,11 +60,9 @@ form.addEventListener('submit', async (event) => {
   try {
     const answer = await postJson(`/api/learn/${encodeURIComponent(job)}/approve`, { strategies: approved, mental_models: mentalModels });
     const { strategies: s, mental_models: m } = answer;
-    result.className = 'notice ok';
-    show(result, `Saved ${s.saved} new strategies (${s.skipped} duplicates skipped) and ${m.saved} mental models (${m.skipped} skipped).`);
+    notify(result, 'ok', `Saved ${s.saved} new strategies (${s.skipped} duplicates skipped) and ${m.saved} mental models (${m.skipped} skipped).`);
   } catch (failure) {
-    result.className = 'notice error';
-    show(result, `Not saved: ${failure.message}`);
+    notify(result, 'error', `Not saved: ${failure.message}`);
   }
 });
 

@@ -3,11 +3,10 @@
 
 import './shell.js';
 import { postJson } from './api.js';
-import { byId, show } from './dom.js';
+import { byId, fieldError } from './dom.js';
 
 const form = byId('learn-form');
 const input = byId('learn-input');
-const error = byId('learn-error');
 
 function problem(kind, value) {
   if (!value) return 'Paste some text or a web address.';
@@ -27,13 +26,12 @@ form.addEventListener('submit', async (event) => {
   const kind = form.elements.kind.value;
   const value = input.value.trim();
   const invalid = problem(kind, value);
-  input.setAttribute('aria-invalid', String(Boolean(invalid)));
-  show(error, invalid);
+  fieldError(input, invalid);
   if (invalid) return input.focus();
   try {
     const { job_id: job } = await postJson('/learn', kind === 'url' ? { url: value } : { text: value });
     location.assign(`/guided-learning/${encodeURIComponent(job)}`);
   } catch (failure) {
-    show(error, `Not started: ${failure.message}`);
+    fieldError(input, `Not started: ${failure.message}`);
   }
 });

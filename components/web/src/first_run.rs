@@ -5,8 +5,7 @@
 use spin_sdk::sqlite::Connection;
 
 /// Whether the database holds no user at all (false when it cannot tell: no hint beats a wrong one).
-pub fn no_accounts_yet() -> bool {
-    let Ok(db) = Connection::open_default() else { return false };
+pub fn no_accounts_yet(db: &Connection) -> bool {
     let Ok(result) = db.execute("SELECT EXISTS (SELECT 1 FROM users) AS any_user", &[]) else { return false };
     result.rows().next().and_then(|row| row.get::<i64>("any_user")) == Some(0)
 }

@@ -48,10 +48,13 @@ pub fn serve(path: &str, request: &Request) -> Response {
     let Some((template, access)) = page_at(path) else {
         return render::page("not-found", 404, None, request);
     };
-    let viewer = session::viewer(request);
-    match (access, viewer) {
+    let db = match session::database() {
+        Ok(db) => db,
+        Err(unavailable) => return unavailable,
+    };
+    match (access, session::viewer(&db, request)) {
         (Access::SignedOut, Ok(_)) => render::redirect("/dashboard"),
-        (Access::SignedOut, Err(_)) => render::login(first_run::no_accounts_yet(), request),
+        (Access::SignedOut, Err(_)) => render::login(first_run::no_accounts_yet(&db), request),
         (_, Err(refusal)) => refusal,
         (Access::Admin, Ok(viewer)) if !viewer.is_admin() => render::page("forbidden", 403, Some(&viewer), request),
         (_, Ok(viewer)) => render::page(template, 200, Some(&viewer), request),

@@ -6,12 +6,16 @@ use spin_sdk::sqlite::Connection;
 
 pub use accounts::User as Viewer;
 
-/// The signed-in user, or the response that sends the browser to the login page.
-pub fn viewer(request: &Request) -> Result<Viewer, Response> {
-    let db = Connection::open_default().map_err(|error| {
+/// The app's database, or the 503 that says it is unavailable.
+pub fn database() -> Result<Connection, Response> {
+    Connection::open_default().map_err(|error| {
         Response::builder().status(503).header("content-type", "text/plain; charset=utf-8").body(format!("database unavailable: {error}")).build()
-    })?;
-    accounts::require_user(&db, request, accounts::Audience::Page)
+    })
+}
+
+/// The signed-in user, or the response that sends the browser to the login page.
+pub fn viewer(db: &Connection, request: &Request) -> Result<Viewer, Response> {
+    accounts::require_user(db, request, accounts::Audience::Page)
 }
 
 /// What pages need from a viewer beyond the `accounts` fields.
