@@ -14,8 +14,6 @@ use crate::{RuntimeProcess, RuntimeProcessBuilder};
 
 /// How long one ingest run may take on a loaded machine before a test gives up.
 const RUN_LIMIT: Duration = Duration::from_secs(180);
-/// Ingest's schedule in spin.toml: every 5 minutes, at :00.
-const SCHEDULE_PERIOD: Duration = Duration::from_secs(300);
 /// How far from the next scheduled tick a run fired at start begins (see [`IngestApp::run_once`]).
 const CLEAR_OF_TICK: Duration = Duration::from_secs(15);
 
@@ -72,12 +70,19 @@ impl IngestApp {
 
 /// Sleeps past the next scheduled tick if it is less than [`CLEAR_OF_TICK`] away.
 fn wait_until_clear_of_the_scheduled_tick() {
-    let since_epoch = SystemTime::now().duration_since(UNIX_EPOCH).expect("clock after 1970");
-    let into_period = Duration::from_millis((since_epoch.as_millis() % SCHEDULE_PERIOD.as_millis()) as u64);
-    let to_tick = SCHEDULE_PERIOD - into_period;
+    let next_tick = ingest_schedule().upcoming(chrono::Utc).next().expect("ingest's schedule has a next tick");
+    let to_tick = (next_tick - chrono::Utc::now()).to_std().unwrap_or_default();
     if to_tick < CLEAR_OF_TICK {
         std::thread::sleep(to_tick + Duration::from_secs(1));
     }
+}
+
+/// The `ingest` component's cron trigger in spin.toml.
+fn ingest_schedule() -> cron::Schedule {
+    let manifest: toml::Table = toml::from_str(&std::fs::read_to_string(crate::repo_root().join("spin.toml")).expect("spin.toml")).expect("spin.toml is TOML");
+    let triggers = manifest["trigger"]["cron"].as_array().expect("spin.toml has cron triggers");
+    let ingest = triggers.iter().find(|trigger| trigger["component"].as_str() == Some("ingest")).expect("a cron trigger of the ingest component");
+    ingest["cron_expression"].as_str().expect("a cron expression").parse().expect("a valid cron expression")
 }
 
 pub fn unix_now() -> i64 {
