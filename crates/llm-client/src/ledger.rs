@@ -12,7 +12,7 @@
 use crate::LlmError;
 use serde::Serialize;
 use spin_sdk::sqlite::{Connection, Value};
-use sqlite_kit::read;
+use sqlite_kit::{param, read};
 
 /// Estimated price per million tokens, in micro-USD per token × 100 (defaults of
 /// grok-4-1-fast-reasoning: $0.20 per million prompt tokens, $0.50 per million completion tokens).
@@ -67,7 +67,7 @@ fn refusal(db: &Connection, feature: Feature, user_id: Option<i64>, limits: &Lim
             "SELECT COALESCE(SUM(calls), 0), COALESCE(SUM(CASE WHEN feature = ?1 THEN calls END), 0), \
                     COALESCE((SELECT calls FROM ai_user_usage WHERE day = date('now') AND user_id = ?2), 0) \
              FROM ai_usage WHERE day = date('now')",
-            &[Value::Text(feature.as_str().into()), user_id.map_or(Value::Null, Value::Integer)],
+            &[Value::Text(feature.as_str().into()), param::integer(user_id)],
         )?;
     let count = |index: usize| counts.rows.first().map_or(0, |row| read::count(&row.values, index));
     let (day_calls, feature_calls, user_calls) = (count(0), count(1), count(2));
