@@ -1,7 +1,7 @@
 //! Guided learning through the runtime: admin-only access decided before the body, jobs worked
 //! off by the cron component against the mock LLM, pages served by a local test server, YouTube
 //! transcripts from a mock YouTube speaking YouTube's formats, SSRF refusals (with and without the
-//! host's `block_networks`), and dedupe on approval.
+//! host's `block_networks`), and dedupe and all-or-nothing on approval.
 
 mod accounts_support;
 mod ai_support;
@@ -109,6 +109,26 @@ fn learning_from_text_then_approving_twice_stores_each_item_once() {
     let prompt = integration_tests::mock_llm::prompt_text(app.llm.requests().last().unwrap());
     assert!(prompt.contains("IF When: Buy textbooks ranked under 200000 in June"), "{prompt}");
     assert!(prompt.contains("A brand new idea"), "{prompt}");
+}
+
+#[test]
+fn an_approval_that_fails_part_way_saves_none_of_the_lesson() {
+    let app = start(&[]);
+    let job = app.learn(&json!({"text": LESSON}));
+    assert_eq!(app.wait_for_job(job)["status"], "done");
+    // The strategies are written first; a failure at the first mental model must take them back.
+    let db = app.app.database();
+    db.execute_batch("CREATE TRIGGER refuse_models BEFORE INSERT ON mental_models BEGIN SELECT RAISE(ABORT, 'disk trouble'); END;").unwrap();
+    let failed = app.admin.post_json(&format!("/api/learn/{job}/approve"), &json!(null));
+    assert_eq!(failed.status, 503, "{}", failed.body);
+    assert!(failed.json()["error"].as_str().unwrap().contains("disk trouble"), "{}", failed.body);
+    assert_eq!(app.admin.get("/api/strategies").json()["total_count"], 0, "the strategies written before the failure were rolled back");
+    assert_eq!(app.wait_for_job(job)["status"], "done", "the job is not marked approved");
+
+    db.execute_batch("DROP TRIGGER refuse_models").unwrap();
+    let approved = app.admin.post_json(&format!("/api/learn/{job}/approve"), &json!(null)).json();
+    assert_eq!(approved, json!({"strategies": {"saved": 2, "skipped": 0}, "mental_models": {"saved": 2, "skipped": 0}}));
+    assert_eq!(app.wait_for_job(job)["status"], "approved");
 }
 
 /// `DELETE path` as `session`, with its CSRF token unless `csrf` is false.

@@ -105,8 +105,12 @@ pub fn approve(db: &Connection, raw_id: &str, body: &[u8]) -> Result<Response, R
         Some(value) => extract::model_statements(value, &mut Vec::new()),
         None => job.mental_models.unwrap_or_default(),
     };
-    let (strategies, mental_models) = knowledge::approve(db, &strategies, &models, id).map_err(storage)?;
-    jobs::mark_approved(db, id, now()).map_err(storage)?;
+    let (strategies, mental_models) = sqlite_kit::transaction(db, |db| {
+        let saved = knowledge::save_lesson(db, &strategies, &models, id)?;
+        jobs::mark_approved(db, id, now())?;
+        Ok::<_, spin_sdk::sqlite::Error>(saved)
+    })
+    .map_err(|error| storage(error.to_string()))?;
     #[derive(Serialize)]
     struct Approved {
         strategies: Saved,

@@ -149,14 +149,13 @@ pub fn fail(db: &Connection, id: i64, error: &str, now: i64) -> Result<(), Strin
     .map_err(sql_error)
 }
 
-/// Marks a reviewed job approved.
-pub fn mark_approved(db: &Connection, id: i64, now: i64) -> Result<(), String> {
+/// Marks a reviewed job approved (in the transaction that saves its lesson).
+pub fn mark_approved(db: &Connection, id: i64, now: i64) -> Result<(), spin_sdk::sqlite::Error> {
     db.execute(
         "UPDATE learn_jobs SET status = 'approved', progress = 'approved', updated_at = ? WHERE id = ?",
         &[Value::Integer(now), Value::Integer(id)],
     )
     .map(|_| ())
-    .map_err(sql_error)
 }
 
 /// The job with id `id`, if any.

@@ -139,7 +139,7 @@ pub fn delete(db: &Connection, table: &'static str, id: i64) -> Result<bool, Str
     Ok(!deleted.rows.is_empty())
 }
 
-/// Stores the strategies not yet known (in one transaction with the models, see [`approve`]).
+/// Stores the strategies not yet known (with the models, see [`save_lesson`]).
 fn save_strategies(db: &Connection, strategies: &[Strategy], job_id: i64) -> Result<Saved, spin_sdk::sqlite::Error> {
     let mut saved = Saved::default();
     for strategy in strategies {
@@ -175,9 +175,10 @@ fn save_mental_models(db: &Connection, models: &[String], job_id: i64) -> Result
     Ok(saved)
 }
 
-/// Stores an approved lesson atomically: all of it or (on an error) none of it.
-pub fn approve(db: &Connection, strategies: &[Strategy], models: &[String], job_id: i64) -> Result<(Saved, Saved), String> {
-    sqlite_kit::transaction(db, |db| Ok((save_strategies(db, strategies, job_id)?, save_mental_models(db, models, job_id)?))).map_err(sql_error)
+/// Stores an approved lesson's strategies and mental models, skipping those already known. Call it
+/// inside a transaction (`sqlite_kit::transaction`), so an error leaves none of the lesson behind.
+pub fn save_lesson(db: &Connection, strategies: &[Strategy], models: &[String], job_id: i64) -> Result<(Saved, Saved), spin_sdk::sqlite::Error> {
+    Ok((save_strategies(db, strategies, job_id)?, save_mental_models(db, models, job_id)?))
 }
 
 #[cfg(test)]
