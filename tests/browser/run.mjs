@@ -293,6 +293,25 @@ await step('signing out forgets the chat in the tab, so the next user of the bro
   await shared.close();
 });
 
+await step('"Discuss this deal in the chat" hands the open deal to the mentor chat', async () => {
+  const overlay = dashboard.locator('#deal-overlay');
+  await dashboard.locator('#deal-rows button', { hasText: `${KEYWORD}: The Science` }).click();
+  await overlay.waitFor({ state: 'visible' });
+  await overlay.locator('#advice-discuss').click();
+  await overlay.waitFor({ state: 'hidden' });
+  const input = dashboard.locator('#chat-input');
+  await input.waitFor({ state: 'visible' });
+  assert.equal(await dashboard.evaluate(() => document.activeElement?.id), 'chat-input');
+  assert.match(await input.inputValue(), new RegExp(`^About ".*The Science of Brewing.*" \\(${ASIN}\\): $`));
+  const replies = await dashboard.locator('#chat-log .from-mentor:not([aria-busy])').count();
+  await input.type('worth it at this price?');
+  await input.press('Enter');
+  await dashboard.waitForFunction((n) => document.querySelectorAll('#chat-log .from-mentor:not([aria-busy])').length === n, replies + 1);
+  const prompt = JSON.parse(await ask('llm-last-prompt'));
+  assert.ok(prompt.includes('The deal the operator is asking about') && prompt.includes(`ASIN: ${ASIN}`), prompt);
+  await dashboard.click('#chat-close');
+});
+
 await step('settings are validated, saved, and change the profit', async () => {
   const page = await user.newPage();
   await page.goto('/settings');

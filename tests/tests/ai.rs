@@ -275,6 +275,41 @@ fn chat_follow_ups_carry_the_history_and_replies_are_sanitized() {
     assert_eq!(foreign.status, 404, "another user's conversation is unknown");
 }
 
+/// The "For this user: …" line of a prompt (the user's own costs and profit).
+fn own_figures(prompt: &str) -> String {
+    prompt.lines().find(|line| line.starts_with("For this user:")).unwrap_or_else(|| panic!("no own figures in {prompt}")).to_string()
+}
+
+#[test]
+fn a_chat_about_a_named_deal_carries_its_figures_for_this_user_into_follow_ups() {
+    let app = start(&[]);
+    app.insert_deals(&[good_deal(ASIN)]);
+    assert_eq!(app.user.post_json("/api/settings", &json!({ "prep_fee": 3.25 })).status, 200);
+    let chat = |session: &Session, body: serde_json::Value| {
+        let reply = session.post_json("/api/mentor-chat", &body);
+        assert_eq!(reply.status, 200, "{}", reply.body);
+        let body = reply.json();
+        assert_eq!(body["source"], "llm", "{body}");
+        (body["conversation_id"].as_i64().unwrap(), prompt_text(app.llm.requests().last().unwrap()))
+    };
+    let about_the_deal = |prompt: &str| prompt.contains("The deal the operator is asking about") && prompt.contains(&format!("ASIN: {ASIN}"));
+
+    let (conversation, first) = chat(&app.user, json!({"message": format!("Should I buy {}?", ASIN.to_lowercase()), "mentor": "olyvia"}));
+    assert!(about_the_deal(&first), "{first}");
+    let (_, follow_up) = chat(&app.user, json!({"message": "And if I wait for August?", "mentor": "olyvia", "conversation_id": conversation}));
+    assert!(about_the_deal(&follow_up), "a follow-up is about the deal its conversation named: {follow_up}");
+
+    // The figures are this user's own, as in their advice; another user's differ.
+    assert_eq!(app.advice(ASIN, "olyvia").json()["source"], "llm");
+    let advice = prompt_text(app.llm.requests().last().unwrap());
+    assert_eq!(own_figures(&follow_up), own_figures(&advice));
+    let (_, admins) = chat(&app.admin, json!({"message": format!("Should I buy {ASIN}?")}));
+    assert_ne!(own_figures(&admins), own_figures(&follow_up), "the admin's prep fee is the default");
+
+    let (_, unrelated) = chat(&app.user, json!({"message": "What rank is too slow? Not 0000000000.", "mentor": "olyvia"}));
+    assert!(!unrelated.contains("The deal the operator is asking about"), "no stored deal named: {unrelated}");
+}
+
 #[test]
 fn a_new_tab_gets_the_latest_conversation_back_and_offline_replies_never_reach_the_model() {
     let app = start(&[("llm_timeout_secs", "4")]);

@@ -8,8 +8,12 @@
 //! another user's id is answered as unknown. Without a provider (not configured, failing, or
 //! over budget) the persona answers from rules (`"source": "offline"`, see
 //! `mentors::offline::chat_html`): the approved knowledge that shares words with the message and
-//! the offline assessment of a stored deal the message names by ASIN. The question and the
-//! offline reply are kept in the history; only the model's own replies go back to it as context.
+//! the offline assessment of the deal the conversation is about. The question and the offline
+//! reply are kept in the history; only the model's own replies go back to it as context.
+//!
+//! The deal a conversation is about is the stored deal its newest question naming an ASIN names
+//! (`mentors::deal::load_discussed`); its figures, for this user's costs, go into the prompt, so
+//! "and in August?" after "what about 0134093410?" is answered about that book.
 
 use llm_client::{ChatRequest, Config, Feature, LlmClient, cache, ledger, sanitize};
 use mentors::persona::Persona;
@@ -70,11 +74,12 @@ async fn answer(request: Request) -> Result<Response, Response> {
     };
     let earlier = history::recent(&db, conversation_id).map_err(storage)?;
     let knowledge = knowledge::load_for_prompts(&db).map_err(storage)?;
+    let deal = deal::load_discussed(&db, &message, &earlier, &user.settings).map_err(storage)?;
     history::append(&db, conversation_id, Turn::User(&message), now).map_err(storage)?;
     let request = ChatRequest {
         feature: Feature::Chat,
         user_id: Some(user.id),
-        messages: prompt::chat_messages(persona, &knowledge, &earlier, &message),
+        messages: prompt::chat_messages(persona, &knowledge, deal.as_ref(), &earlier, &message),
         temperature: 0.5,
         max_tokens: Some(300),
     };
@@ -86,7 +91,6 @@ async fn answer(request: Request) -> Result<Response, Response> {
         }
         Err(error) => {
             ledger::record_offline_answer(&db, Feature::Chat);
-            let deal = deal::load_mentioned(&db, &message, &user.settings).map_err(storage)?;
             let reply = offline::chat_html(persona, &message, &knowledge, deal.as_ref(), &error.to_string());
             history::append(&db, conversation_id, Turn::Offline(&reply), cache::now()).map_err(storage)?;
             (reply, "offline")

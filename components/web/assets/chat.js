@@ -67,6 +67,14 @@ export function initChat() {
     log.scrollTop = log.scrollHeight;
   }
 
+  // "Discuss this deal in the chat" (deal overlay): the question starts with the deal's ASIN,
+  // which tells the server which deal the conversation is about; its follow-ups stay on it.
+  window.addEventListener('chatabout', ({ detail }) => {
+    setOpen(true);
+    input.value = detail.title ? `About "${detail.title}" (${detail.asin}): ` : `About ${detail.asin}: `;
+    input.setSelectionRange(input.value.length, input.value.length);
+  });
+
   select.addEventListener('change', () => chooseMentor(select.value));
   window.addEventListener('mentorchange', ({ detail }) => {
     select.value = detail;

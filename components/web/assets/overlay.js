@@ -10,14 +10,21 @@ import { renderFigures } from './figures.js';
 import * as format from './format.js';
 
 const dialog = byId('deal-overlay');
+let shown = null;
 
 export function initOverlay() {
   initAdvice();
   byId('overlay-close').addEventListener('click', () => dialog.close());
   dialog.addEventListener('close', stopAdvice);
+  // The chat panel lies under the modal overlay: close it, then hand the deal to the chat.
+  byId('advice-discuss').addEventListener('click', () => {
+    dialog.close();
+    window.dispatchEvent(new CustomEvent('chatabout', { detail: { asin: shown.asin, title: shown.title } }));
+  });
 }
 
 export async function openDeal(row) {
+  shown = row;
   const asin = encodeURIComponent(row.asin);
   byId('overlay-title').textContent = row.title ?? row.asin;
   byId('overlay-amazon').href = `https://www.amazon.com/dp/${asin}`;

@@ -4,6 +4,7 @@
 
 use domain::fees::{BusinessSettings, DealEconomicsInputs, economics};
 use domain::money::Cents;
+use llm_client::Message;
 use serde::Serialize;
 use spin_sdk::sqlite::{Connection, Value};
 use sqlite_kit::read::{integer, real, text};
@@ -48,8 +49,8 @@ pub fn is_asin(asin: &str) -> bool {
     asin.len() == 10 && asin.bytes().all(|b| b.is_ascii_alphanumeric())
 }
 
-/// Most ASIN-looking words of a message looked up in the deals (bounds the queries one chat
-/// message can cause).
+/// Most ASIN-looking words of a conversation looked up in the deals (bounds the queries one
+/// chat message can cause).
 const MAX_MENTIONED: usize = 5;
 
 /// The ASIN-looking words of `text`, upper-cased, in order, without repeats: ISBN-10s (nine
@@ -68,9 +69,27 @@ pub fn asins_in(text: &str) -> Vec<String> {
     found
 }
 
-/// The first stored deal `text` names by ASIN, with `settings` applied.
-pub fn load_mentioned(db: &Connection, text: &str, settings: &BusinessSettings) -> Result<Option<DealFacts>, String> {
-    for asin in asins_in(text).into_iter().take(MAX_MENTIONED) {
+/// The ASINs a chat names, newest first: those of the new `message`, then those of the earlier
+/// user turns from the latest back, without repeats, at most [`MAX_MENTIONED`].
+pub fn asins_discussed(message: &str, earlier: &[Message]) -> Vec<String> {
+    let earlier_questions = earlier.iter().rev().filter(|turn| turn.role == "user").map(|turn| turn.content.as_str());
+    let mut found: Vec<String> = Vec::new();
+    for asin in std::iter::once(message).chain(earlier_questions).flat_map(asins_in) {
+        if found.len() == MAX_MENTIONED {
+            break;
+        }
+        if !found.contains(&asin) {
+            found.push(asin);
+        }
+    }
+    found
+}
+
+/// The deal a chat is about, with `settings` applied: the first stored deal named by ASIN in the
+/// new message or, failing that, in the conversation's earlier questions, so that a follow-up
+/// ("and in August?") is still about the book the conversation named.
+pub fn load_discussed(db: &Connection, message: &str, earlier: &[Message], settings: &BusinessSettings) -> Result<Option<DealFacts>, String> {
+    for asin in asins_discussed(message, earlier) {
         if let Some(deal) = load(db, &asin, settings)? {
             return Ok(Some(deal));
         }
@@ -209,5 +228,20 @@ mod tests {
             ["0856485837", "B00ABCDEFG", "080442957X"]
         );
         assert!(asins_in("profitable textbooks, ISBN 9780134093413, rank 1234567890X").is_empty());
+    }
+
+    #[test]
+    fn a_conversation_names_its_deals_newest_first() {
+        let turn = |role: &'static str, content: &str| Message { role, content: content.into() };
+        let earlier = [
+            turn("user", "What about 0856485837?"),
+            turn("assistant", "Compare it with 080442957X."),
+            turn("user", "And b00abcdefg or 0856485837?"),
+        ];
+        assert_eq!(asins_discussed("And in August?", &earlier), ["B00ABCDEFG", "0856485837"], "the model's own words name no deal");
+        assert_eq!(asins_discussed("Now 1111111111", &earlier)[0], "1111111111");
+        let many: Vec<Message> = (0..9).map(|i| turn("user", &format!("{i}00000000{i}"))).collect();
+        assert_eq!(asins_discussed("hi", &many).len(), MAX_MENTIONED);
+        assert_eq!(asins_discussed("hi", &many)[0], "8000000008");
     }
 }

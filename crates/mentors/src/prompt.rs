@@ -83,11 +83,15 @@ pub fn advice_messages(persona: Persona, deal: &DealFacts, knowledge: &Knowledge
     vec![Message::system(system), Message::user(user)]
 }
 
-/// The chat prompt: persona and knowledge, then the earlier turns, then the new message.
-pub fn chat_messages(persona: Persona, knowledge: &Knowledge, history: &[Message], message: &str) -> Vec<Message> {
+/// The chat prompt: persona, the deal the conversation is about (if it names a stored one) and
+/// the knowledge, then the earlier turns, then the new message.
+pub fn chat_messages(persona: Persona, knowledge: &Knowledge, deal: Option<&DealFacts>, history: &[Message], message: &str) -> Vec<Message> {
+    let discussed = deal.map_or(String::new(), |deal| {
+        format!("{PLATFORM_NOTES}\n\nThe deal the operator is asking about (figures for their own costs):\n{}\n\n", deal.fact_sheet())
+    });
     let system = format!(
         "You are {}, {}. Stay in character.\n{}\n\nYou are chatting with the operator about online \
-         arbitrage and Amazon FBA. Prefer the learned knowledge below over general advice.\n\n\
+         arbitrage and Amazon FBA. Prefer the learned knowledge below over general advice.\n\n{discussed}\
          Learned strategies:\n{}\n\nMental models:\n{}\n\n{STRATEGIC_CORRECTIONS}\n\n\
          Answer without preamble in at most 120 words, formatted with HTML only (<p>, <b>, <i>, <ul>, <li>).",
         persona.name(),

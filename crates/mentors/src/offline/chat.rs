@@ -1,5 +1,5 @@
 //! The offline chat reply: when no provider answers, the mentor still says something useful in
-//! its own voice — the persona's assessment of a stored deal the message names by ASIN, and up
+//! its own voice — the persona's assessment of the stored deal the conversation names by ASIN, and up
 //! to [`MAX_QUOTES`] approved strategies and mental models that share words with the message —
 //! and always says plainly that the AI provider is unavailable and what the offline mentor can
 //! do. Every piece of stored or user text is escaped; the tags are the sanitizer's whitelist.
@@ -27,7 +27,7 @@ fn quote(lesson: &Lesson) -> String {
 }
 
 /// The reply to `message` from `persona` without a provider (`reason` says why), drawing on
-/// `knowledge` and on `deal`, the stored deal the message names (if any).
+/// `knowledge` and on `deal`, the stored deal the conversation is about (if any).
 pub fn chat_html(persona: Persona, message: &str, knowledge: &Knowledge, deal: Option<&DealFacts>, reason: &str) -> String {
     let voice = voice(persona);
     let mut html = format!("<p><b>{} (offline):</b> {}</p>", persona.name(), voice.chat_opening);
@@ -45,8 +45,8 @@ pub fn chat_html(persona: Persona, message: &str, knowledge: &Knowledge, deal: O
     }
     html += &format!(
         "<p><i>The AI provider is not available right now ({}), so this answer comes from rules: the approved \
-         strategies and mental models that share words with your message, and my assessment of any stored deal \
-         you name by its ASIN (e.g. 0134093410 or B0…). Ask again later for a full answer.</i></p>",
+         strategies and mental models that share words with your message, and my assessment of the stored deal \
+         this conversation names by its ASIN (e.g. 0134093410 or B0…). Ask again later for a full answer.</i></p>",
         escape(reason)
     );
     html
@@ -99,7 +99,7 @@ mod tests {
     fn nothing_found_says_so_and_what_the_offline_mentor_can_do() {
         let html = chat_html(Persona::Errol, "Hello there!", &knowledge(), None, "the daily AI budget is used up");
         assert!(html.contains("<p>No knowledge entry matches. No known ASIN in the message.</p>"), "{html}");
-        assert!(html.contains("my assessment of any stored deal you name by its ASIN"), "{html}");
+        assert!(html.contains("my assessment of the stored deal this conversation names by its ASIN"), "{html}");
         assert!(html.contains("(the daily AI budget is used up)"), "{html}");
     }
 }
