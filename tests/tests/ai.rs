@@ -221,6 +221,24 @@ fn the_budget_warns_at_80_percent_and_refuses_at_100() {
 }
 
 #[test]
+fn a_reservation_that_fails_part_way_counts_nothing_and_sends_nothing() {
+    let app = start(&[]);
+    app.insert_deals(&[good_deal(ASIN)]);
+    // The app's count is written first; a failure at the user's count must take it back.
+    let db = app.app.database();
+    db.execute_batch("CREATE TRIGGER refuse_user_counts BEFORE INSERT ON ai_user_usage BEGIN SELECT RAISE(ABORT, 'disk trouble'); END;").unwrap();
+    let answer = app.advice(ASIN, "joel").json();
+    assert_eq!(answer["source"], "offline", "{answer}");
+    assert!(answer["offline_reason"].as_str().unwrap().contains("disk trouble"), "{answer}");
+    assert_eq!(app.usage("advice").0, 0, "no call counted");
+    assert_eq!(app.llm.request_count(), 0, "nothing sent without a reservation");
+
+    db.execute_batch("DROP TRIGGER refuse_user_counts").unwrap();
+    assert_eq!(advice_source(&app, ASIN, "joel"), "llm");
+    assert_eq!(app.usage("advice").0, 1);
+}
+
+#[test]
 fn concurrent_misses_never_overshoot_the_user_cap_or_the_budget() {
     let app = start(&[("llm_daily_budget", "6"), ("llm_user_daily_cap", "4")]);
     app.llm.set_delay(Duration::from_millis(300));
