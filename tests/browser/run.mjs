@@ -309,6 +309,10 @@ await step('"Discuss this deal in the chat" hands the open deal to the mentor ch
   await dashboard.waitForFunction((n) => document.querySelectorAll('#chat-log .from-mentor:not([aria-busy])').length === n, replies + 1);
   const prompt = JSON.parse(await ask('llm-last-prompt'));
   assert.ok(prompt.includes('The deal the operator is asking about') && prompt.includes(`ASIN: ${ASIN}`), prompt);
+  assert.match(await dashboard.locator('#chat-deal').textContent(), new RegExp(`^Talking about .*The Science of Brewing.* — ${ASIN}$`));
+  await dashboard.screenshot({ path: join(SHOTS, 'chat-deal.png') });
+  await dashboard.click('#chat-clear');
+  assert.ok(await dashboard.locator('#chat-deal').isHidden(), 'a new chat is about no deal yet');
   await dashboard.click('#chat-close');
 });
 

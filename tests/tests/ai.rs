@@ -308,24 +308,30 @@ fn a_chat_about_a_named_deal_carries_its_figures_for_this_user_into_follow_ups()
         assert_eq!(reply.status, 200, "{}", reply.body);
         let body = reply.json();
         assert_eq!(body["source"], "llm", "{body}");
-        (body["conversation_id"].as_i64().unwrap(), prompt_text(app.llm.requests().last().unwrap()))
+        (body["conversation_id"].as_i64().unwrap(), prompt_text(app.llm.requests().last().unwrap()), body["deal"].clone())
     };
     let about_the_deal = |prompt: &str| prompt.contains("The deal the operator is asking about") && prompt.contains(&format!("ASIN: {ASIN}"));
+    let the_deal = json!({"asin": ASIN, "title": format!("Calculus Textbook {ASIN}")});
 
-    let (conversation, first) = chat(&app.user, json!({"message": format!("Should I buy {}?", ASIN.to_lowercase()), "mentor": "olyvia"}));
+    let (conversation, first, named) = chat(&app.user, json!({"message": format!("Should I buy {}?", ASIN.to_lowercase()), "mentor": "olyvia"}));
     assert!(about_the_deal(&first), "{first}");
-    let (_, follow_up) = chat(&app.user, json!({"message": "And if I wait for August?", "mentor": "olyvia", "conversation_id": conversation}));
+    assert_eq!(named, the_deal, "the answer names the deal it was about");
+    let (_, follow_up, named) = chat(&app.user, json!({"message": "And if I wait for August?", "mentor": "olyvia", "conversation_id": conversation}));
     assert!(about_the_deal(&follow_up), "a follow-up is about the deal its conversation named: {follow_up}");
+    assert_eq!(named, the_deal);
+    assert_eq!(app.user.get("/api/mentor-chat").json()["deal"], the_deal, "a new tab learns it with the conversation");
 
     // The figures are this user's own, as in their advice; another user's differ.
     assert_eq!(app.advice(ASIN, "olyvia").json()["source"], "llm");
     let advice = prompt_text(app.llm.requests().last().unwrap());
     assert_eq!(own_figures(&follow_up), own_figures(&advice));
-    let (_, admins) = chat(&app.admin, json!({"message": format!("Should I buy {ASIN}?")}));
+    let (_, admins, _) = chat(&app.admin, json!({"message": format!("Should I buy {ASIN}?")}));
     assert_ne!(own_figures(&admins), own_figures(&follow_up), "the admin's prep fee is the default");
 
-    let (_, unrelated) = chat(&app.user, json!({"message": "What rank is too slow? Not 0000000000.", "mentor": "olyvia"}));
+    let (_, unrelated, named) = chat(&app.user, json!({"message": "What rank is too slow? Not 0000000000.", "mentor": "olyvia"}));
     assert!(!unrelated.contains("The deal the operator is asking about"), "no stored deal named: {unrelated}");
+    assert_eq!(named, json!(null));
+    assert_eq!(app.user.get("/api/mentor-chat").json()["deal"], json!(null), "the latest conversation names none");
 }
 
 #[test]
@@ -336,7 +342,7 @@ fn a_new_tab_gets_the_latest_conversation_back_and_offline_replies_never_reach_t
         assert_eq!(reply.status, 200, "{}", reply.body);
         reply.json()
     };
-    assert_eq!(app.user.get("/api/mentor-chat").json(), json!({ "conversation": null }));
+    assert_eq!(app.user.get("/api/mentor-chat").json(), json!({ "conversation": null, "deal": null }));
 
     let first = chat(json!({"message": "What rank is too slow?", "mentor": "errol"}));
     let conversation = first["conversation_id"].as_i64().unwrap();
@@ -373,6 +379,6 @@ fn a_new_tab_gets_the_latest_conversation_back_and_offline_replies_never_reach_t
     let newer = chat(json!({"message": "Hello", "mentor": "olyvia"}));
     let latest = app.user.get("/api/mentor-chat").json();
     assert_eq!((&latest["conversation"]["id"], &latest["conversation"]["mentor"]), (&newer["conversation_id"], &json!("olyvia")));
-    assert_eq!(app.admin.get("/api/mentor-chat").json(), json!({ "conversation": null }), "only one's own conversations");
+    assert_eq!(app.admin.get("/api/mentor-chat").json(), json!({ "conversation": null, "deal": null }), "only one's own conversations");
     assert_eq!(app.app.client().get("/api/mentor-chat").status, 401);
 }

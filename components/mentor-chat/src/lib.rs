@@ -1,7 +1,7 @@
 //! `POST /api/mentor-chat` (DOMAIN §5.4): `{message, mentor, conversation_id?}` →
-//! `{reply, conversation_id, source}`. `GET /api/mentor-chat` → `{"conversation": …}`: the user's
-//! most recently used conversation as they saw it (offline replies included), or null, so that
-//! the chat panel of a new tab or another device continues it.
+//! `{reply, conversation_id, source, deal}`. `GET /api/mentor-chat` → `{"conversation": …, "deal": …}`:
+//! the user's most recently used conversation as they saw it (offline replies included), or
+//! null, so that the chat panel of a new tab or another device continues it.
 //!
 //! Unlike the original's single-turn chat, each conversation's recent turns (within a token
 //! budget) go back to the model, so follow-up questions work. Conversations belong to one user;
@@ -13,11 +13,13 @@
 //!
 //! The deal a conversation is about is the stored deal its newest question naming an ASIN names
 //! (`mentors::deal::load_discussed`); its figures, for this user's costs, go into the prompt, so
-//! "and in August?" after "what about 0134093410?" is answered about that book.
+//! "and in August?" after "what about 0134093410?" is answered about that book, and the answer
+//! names it (`deal`) so that the chat panel can show what the mentor is looking at.
 
-use llm_client::{ChatRequest, Config, Feature, LlmClient, cache, ledger, sanitize};
+use llm_client::{ChatRequest, Config, Feature, LlmClient, Message, cache, ledger, sanitize};
+use mentors::deal::{DealFacts, DealReference};
 use mentors::persona::Persona;
-use mentors::history::{self, Turn};
+use mentors::history::{self, ShownConversation, Turn};
 use mentors::{deal, knowledge, offline, prompt};
 use serde::{Deserialize, Serialize};
 use spin_sdk::http::{Method, Request, Response};
@@ -40,6 +42,8 @@ struct ChatReply {
     conversation_id: i64,
     mentor: &'static str,
     source: &'static str,
+    /// The deal the conversation is about (its figures were in the prompt), or null.
+    deal: Option<DealReference>,
 }
 
 #[http_component]
@@ -59,7 +63,8 @@ async fn answer(request: Request) -> Result<Response, Response> {
     let storage = |e: String| http_kit::error(503, e);
     if method == Method::Get {
         let conversation = history::latest(&db, user.id).map_err(storage)?;
-        return Ok(http_kit::json(200, &serde_json::json!({ "conversation": conversation })));
+        let deal = deal_of(&db, conversation.as_ref(), &user).map_err(storage)?;
+        return Ok(http_kit::json(200, &serde_json::json!({ "conversation": conversation, "deal": deal })));
     }
     let input: ChatInput = serde_json::from_slice(request.body())
         .map_err(|e| http_kit::error(400, format!("expected JSON {{\"message\", \"mentor\", \"conversation_id\"?}}: {e}")))?;
@@ -96,7 +101,14 @@ async fn answer(request: Request) -> Result<Response, Response> {
             (reply, "offline")
         }
     };
-    Ok(http_kit::json(200, &ChatReply { reply, conversation_id, mentor: persona.key(), source }))
+    Ok(http_kit::json(200, &ChatReply { reply, conversation_id, mentor: persona.key(), source, deal: deal.as_ref().map(DealFacts::reference) }))
+}
+
+/// The deal a stored conversation of `user` is about, from its questions.
+fn deal_of(db: &Connection, conversation: Option<&ShownConversation>, user: &accounts::User) -> Result<Option<DealReference>, String> {
+    let questions: Vec<Message> =
+        conversation.into_iter().flat_map(|shown| &shown.turns).filter(|turn| turn.role == "user").map(|turn| Message::user(turn.content.clone())).collect();
+    Ok(deal::load_discussed(db, "", &questions, &user.settings)?.as_ref().map(DealFacts::reference))
 }
 
 /// The trimmed message, or a 400 naming the limit.

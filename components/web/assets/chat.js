@@ -9,7 +9,8 @@ import { byId, h, safeFragment, show } from './dom.js';
 import { MENTORS, chooseMentor, currentMentor, mentorName } from './mentors.js';
 
 const STORAGE_KEY = 'agent_chat';
-const fresh = () => ({ conversationId: null, turns: [] });
+// `deal`: the deal the server says the conversation is about ({asin, title}), or null.
+const fresh = () => ({ conversationId: null, turns: [], deal: null });
 
 function load() {
   try {
@@ -22,8 +23,8 @@ function load() {
 export function initChat() {
   const panel = byId('chat');
   if (!panel) return;
-  const [toggle, select, log, form, input, error] =
-    ['chat-toggle', 'chat-mentor', 'chat-log', 'chat-form', 'chat-input', 'chat-error'].map(byId);
+  const [toggle, select, log, form, input, error, about] =
+    ['chat-toggle', 'chat-mentor', 'chat-log', 'chat-form', 'chat-input', 'chat-error', 'chat-deal'].map(byId);
   const restoring = sessionStorage.getItem(STORAGE_KEY) === null;
   let state = load();
   const save = () => sessionStorage.setItem(STORAGE_KEY, JSON.stringify(state));
@@ -33,10 +34,13 @@ export function initChat() {
     log.append(turnItem(turn));
     log.scrollTop = log.scrollHeight;
   };
+  // Which deal the mentor has in front of it, as the server reported with the last answer.
+  const showDeal = () => show(about, state.deal && `Talking about ${state.deal.title ?? 'the book'} — ${state.deal.asin}`);
 
   select.append(...MENTORS.map((mentor) => h('option', { value: mentor.key, title: mentor.role }, mentor.name)));
   select.value = currentMentor();
   log.append(...state.turns.map(turnItem));
+  showDeal();
 
   const setOpen = (open) => {
     panel.hidden = !open;
@@ -51,6 +55,7 @@ export function initChat() {
     state = fresh();
     save();
     log.replaceChildren();
+    showDeal();
     input.focus();
   });
 
@@ -58,11 +63,12 @@ export function initChat() {
     restoreLatest().catch(() => {}); // an empty panel is the fallback; the chat itself still works
   }
   async function restoreLatest() {
-    const { conversation } = await getJson('/api/mentor-chat');
+    const { conversation, deal } = await getJson('/api/mentor-chat');
     if (!conversation || state.turns.length) return; // none yet, or the user started typing meanwhile
     if (conversation.mentor !== currentMentor()) chooseMentor(conversation.mentor);
-    state = { conversationId: conversation.id, turns: conversation.turns.map((turn) => fromServer(turn, conversation.mentor)) };
+    state = { conversationId: conversation.id, turns: conversation.turns.map((turn) => fromServer(turn, conversation.mentor)), deal: deal ?? null };
     save();
+    showDeal();
     log.replaceChildren(...state.turns.map(turnItem));
     log.scrollTop = log.scrollHeight;
   }
@@ -80,6 +86,8 @@ export function initChat() {
     select.value = detail;
     // A new persona starts a new conversation: the server keeps one persona per conversation.
     state.conversationId = null;
+    state.deal = null;
+    showDeal();
     if (state.turns.length) add({ role: 'divider', text: `Now talking to ${mentorName(detail)}` });
   });
 
@@ -104,6 +112,8 @@ export function initChat() {
       if (state.conversationId) body.conversation_id = state.conversationId;
       const reply = await postJson('/api/mentor-chat', body);
       state.conversationId = reply.conversation_id ?? null;
+      state.deal = reply.deal ?? null;
+      showDeal();
       add({ role: 'mentor', mentor, html: reply.reply, source: reply.source });
     } catch (failure) {
       show(error, failure.message);

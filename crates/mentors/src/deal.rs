@@ -44,6 +44,13 @@ const COLUMNS: &str = "d.asin, p.title, p.binding, p.category_sub, d.condition, 
     d.used_offers_now, d.used_offers_avg365, d.amazon_selling, d.seasonality, d.sells_window, d.trend, \
     d.deal_trust, d.fba_fee_cents, d.referral_fee_pct";
 
+/// Which deal a chat answer was about, for the user to see.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct DealReference {
+    pub asin: String,
+    pub title: Option<String>,
+}
+
 /// Whether `asin` is shaped like an ASIN / ISBN-10 (10 ASCII letters or digits).
 pub fn is_asin(asin: &str) -> bool {
     asin.len() == 10 && asin.bytes().all(|b| b.is_ascii_alphanumeric())
@@ -169,6 +176,11 @@ impl DealFacts {
         [&self.title, &self.seasonality]
             .iter()
             .any(|field| field.as_deref().is_some_and(|s| s.to_ascii_lowercase().contains("textbook")))
+    }
+
+    /// The deal as the chat panel names it ("About <title> (<ASIN>)").
+    pub fn reference(&self) -> DealReference {
+        DealReference { asin: self.asin.clone(), title: self.title.clone() }
     }
 
     /// The facts as prompt lines (DOMAIN §6.2 "deal facts").
