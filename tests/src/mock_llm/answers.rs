@@ -9,7 +9,8 @@
 //!   "You are NAME," in the system prompt, followed by a fingerprint of the whole prompt, the
 //!   number of user turns, and the last user message echoed verbatim (so the app's sanitizer
 //!   is what stands between a hostile message and the page); an advice prompt, too long to echo,
-//!   gets its deal facts back as a list instead, so the demo shows what a real model is told.
+//!   gets its deal facts back as a list instead, so the demo shows what a real model is told; a
+//!   chat prompt that carries a deal (the conversation named one) says which book it holds.
 
 use serde_json::{Value, json};
 
@@ -77,9 +78,19 @@ fn conversation(body: &Value, prompt: &str) -> String {
     let last_user = messages.iter().rev().find(|m| m["role"] == "user").and_then(|m| m["content"].as_str()).unwrap_or("");
     let echo = if last_user.len() < 500 { last_user.to_string() } else { deal_facts(last_user) };
     format!(
-        "<p><b>{persona}</b> (mock, prompt {:016x}, turn {user_turns}): {echo}</p>",
-        fingerprint(prompt)
+        "<p><b>{persona}</b> (mock, prompt {:016x}, turn {user_turns}): {echo}</p>{}",
+        fingerprint(prompt),
+        discussed_deal(prompt)
     )
+}
+
+/// For a chat prompt that carries a deal's figures: which book they are of.
+fn discussed_deal(prompt: &str) -> String {
+    let Some((_, deal)) = prompt.split_once("The deal the operator is asking about") else {
+        return String::new();
+    };
+    let title = deal.lines().find_map(|line| line.strip_prefix("Title: ")).unwrap_or("an untitled book");
+    format!("<p><i>The prompt holds the figures of {title}.</i></p>")
 }
 
 /// The lines between "The deal:" and the next blank line, as a list; "(long prompt)" without them.
@@ -125,6 +136,15 @@ mod tests {
     fn a_long_prompt_without_deal_facts_is_not_echoed() {
         let answer = content(&advice_body(&"y".repeat(600)));
         assert!(answer.ends_with(": (long prompt)</p>"), "{answer}");
+    }
+
+    #[test]
+    fn a_chat_prompt_with_a_deal_says_which_book() {
+        let body = json!({"model": "m", "messages": [
+            {"role": "system", "content": "You are Olyvia, CFO.\n\nThe deal the operator is asking about (figures):\nASIN: 0134093410\nTitle: Zymurgy\n"},
+            {"role": "user", "content": "And in August?"},
+        ]});
+        assert!(content(&body).ends_with("turn 1): And in August?</p><p><i>The prompt holds the figures of Zymurgy.</i></p>"), "{}", content(&body));
     }
 
     #[test]
