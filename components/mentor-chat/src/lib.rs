@@ -16,7 +16,7 @@
 //! "and in August?" after "what about 0134093410?" is answered about that book, and the answer
 //! names it (`deal`) so that the chat panel can show what the mentor is looking at.
 
-use llm_client::{ChatRequest, Config, Feature, LlmClient, Message, cache, ledger, sanitize};
+use llm_client::{ChatRequest, Config, Feature, LlmClient, cache, ledger, sanitize};
 use mentors::deal::{DealFacts, DealReference};
 use mentors::persona::Persona;
 use mentors::history::{self, ShownConversation, Turn};
@@ -104,11 +104,12 @@ async fn answer(request: Request) -> Result<Response, Response> {
     Ok(http_kit::json(200, &ChatReply { reply, conversation_id, mentor: persona.key(), source, deal: deal.as_ref().map(DealFacts::reference) }))
 }
 
-/// The deal a stored conversation of `user` is about, from its questions.
+/// The deal a stored conversation of `user` is about: the one its next question is about unless
+/// that names another (the same turns go back to the model with it).
 fn deal_of(db: &Connection, conversation: Option<&ShownConversation>, user: &accounts::User) -> Result<Option<DealReference>, String> {
-    let questions: Vec<Message> =
-        conversation.into_iter().flat_map(|shown| &shown.turns).filter(|turn| turn.role == "user").map(|turn| Message::user(turn.content.clone())).collect();
-    Ok(deal::load_discussed(db, "", &questions, &user.settings)?.as_ref().map(DealFacts::reference))
+    let Some(conversation) = conversation else { return Ok(None) };
+    let earlier = history::recent(db, conversation.id)?;
+    Ok(deal::load_discussed(db, "", &earlier, &user.settings)?.as_ref().map(DealFacts::reference))
 }
 
 /// The trimmed message, or a 400 naming the limit.
