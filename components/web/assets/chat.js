@@ -1,8 +1,9 @@
 // The mentor chat panel of every signed-in page. The conversation (its id and the visible turns)
 // lives in sessionStorage, so it follows the user from page to page within a tab and nothing of
 // it stays in the browser once the tab closes. A tab that starts without one asks the server for
-// the user's latest conversation (GET /api/mentor-chat) and continues it. User text is only ever
-// a text node; replies go through safeFragment.
+// the user's latest conversation (GET /api/mentor-chat) and continues it. A line under the title
+// names the deal the server says the conversation is about (the deal overlay starts such a
+// question, see 'chatabout'). User text is only ever a text node; replies go through safeFragment.
 
 import { getJson, postJson } from './api.js';
 import { byId, h, safeFragment, show } from './dom.js';
