@@ -539,6 +539,9 @@ await step('a user changes their password on the settings page; their other devi
   await page.goto('/settings');
   const fresh = 'a-new-user-password';
   await page.fill('#p-current', USER[1]);
+  await page.fill('#p-new', 'short');
+  await page.click('#password-form button[type=submit]');
+  assert.equal(await page.locator('#p-new-error').textContent(), 'At least 8 characters.');
   await page.fill('#p-new', fresh);
   await page.fill('#p-new-again', `${fresh}!`);
   await page.click('#password-form button[type=submit]');

@@ -5,17 +5,16 @@
 import { postJson } from './api.js';
 import { byId, fieldError, notify, show } from './dom.js';
 
-const MIN_CHARS = 8;
-
 export function initPasswordForm() {
   const form = byId('password-form');
   const status = byId('password-status');
   const [next, again] = [form.elements.new_password, form.elements.new_password_again];
+  const minChars = next.minLength; // the page's minlength, the server's limit
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     show(status, '');
-    const tooShort = [...next.value].length < MIN_CHARS;
-    fieldError(next, tooShort ? `At least ${MIN_CHARS} characters.` : '');
+    const tooShort = [...next.value].length < minChars;
+    fieldError(next, tooShort ? `At least ${minChars} characters.` : '');
     fieldError(again, !tooShort && next.value !== again.value ? 'The two new passwords differ.' : '');
     const bad = [next, again].find((input) => input.getAttribute('aria-invalid') === 'true');
     if (bad) {
