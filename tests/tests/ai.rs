@@ -325,7 +325,10 @@ fn a_chat_about_a_named_deal_carries_its_figures_for_this_user_into_follow_ups()
     assert_eq!(app.advice(ASIN, "olyvia").json()["source"], "llm");
     let advice = prompt_text(app.llm.requests().last().unwrap());
     assert_eq!(own_figures(&follow_up), own_figures(&advice));
-    let (_, admins, _) = chat(&app.admin, json!({"message": format!("Should I buy {ASIN}?")}));
+    // Named by the ISBN-13 on the book's barcode (ASIN 0134093410 is ISBN 978-0-13-409341-3).
+    let (_, admins, named) = chat(&app.admin, json!({"message": "Should I buy 978-0-13-409341-3?"}));
+    assert!(about_the_deal(&admins), "{admins}");
+    assert_eq!(named, the_deal);
     assert_ne!(own_figures(&admins), own_figures(&follow_up), "the admin's prep fee is the default");
 
     let (_, unrelated, named) = chat(&app.user, json!({"message": "What rank is too slow? Not 0000000000.", "mentor": "olyvia"}));

@@ -123,6 +123,36 @@ fn every_filter_selects_the_expected_deals_and_the_count_agrees() {
 }
 
 #[test]
+fn a_book_is_found_by_its_asin_or_the_isbn_on_its_barcode() {
+    let app = start();
+    add_user(&app, "ann", "user");
+    let book = |asin: &str, title: &str| FixtureDeal { title: title.into(), ..FixtureDeal::new(asin) };
+    insert_deals(&app, &[book("0134093410", "Effective Java"), book("0306406152", "Signals and Systems"), book("080442957X", "Cosmos")]);
+    let user = login(&app, "ann");
+    let cases: [(&str, &[&str]); 8] = [
+        ("0134093410", &["0134093410"]),
+        ("080442957x", &["080442957X"]),
+        ("9780134093413", &["0134093410"]),
+        ("978-0-306-40615-7", &["0306406152"]),
+        ("+9780804429573+", &["080442957X"]),
+        // A mistyped barcode (wrong check digit) finds nothing rather than another book.
+        ("9780134093414", &[]),
+        ("979-10-323-0569-0", &[]),
+        ("cosmos", &["080442957X"]),
+    ];
+    for (keyword, expected) in cases {
+        let (found, body) = listed(&user, &format!("keyword={keyword}"));
+        assert_eq!(found, expected, "keyword={keyword}");
+        assert_eq!(body["pagination"]["total_records"].as_i64().unwrap(), expected.len() as i64, "keyword={keyword}");
+        let count = user.get(&format!("/api/deal-count?keyword={keyword}")).json();
+        assert_eq!(count["count"].as_i64().unwrap(), expected.len() as i64, "deal-count keyword={keyword}");
+    }
+    let csv = user.get("/download/deals.csv?keyword=9780134093413");
+    assert_eq!(csv.status, 200);
+    assert!(csv.body.contains("0134093410") && !csv.body.contains("0306406152"), "{}", csv.body);
+}
+
+#[test]
 fn every_field_sorts_both_ways_with_nulls_last_and_roi_numerically() {
     let app = app_with_fixture();
     let user = &app.user;

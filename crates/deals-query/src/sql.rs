@@ -6,6 +6,7 @@
 //! (migration 0003) — filters, economics and sort key all come from it — and only the page's
 //! rows are then read in full and joined with their product.
 
+use domain::book_code;
 use domain::fees::BusinessSettings;
 
 use crate::columns;
@@ -124,7 +125,11 @@ fn conditions(filters: &Filters, settings: &BusinessSettings) -> Conditions {
     if let Some(keyword) = &filters.keyword {
         let placeholder = c.bind(Param::Text(format!("%{}%", escape_like(keyword))));
         let fields = ["p.title", "p.category_sub", "d.seasonality", "p.publisher", "p.author", "d.seller_name"];
-        let matches: Vec<String> = fields.iter().map(|field| format!("{field} LIKE {placeholder} ESCAPE '\\'")).collect();
+        let mut matches: Vec<String> = fields.iter().map(|field| format!("{field} LIKE {placeholder} ESCAPE '\\'")).collect();
+        // A keyword that is a book's code (its ASIN, or the ISBN on its barcode) finds that book.
+        if let Some(asin) = book_code::asin_of(keyword.trim()) {
+            matches.push(format!("d.asin = {}", c.bind(Param::Text(asin))));
+        }
         c.push(format!("({})", matches.join(" OR ")));
         c.needs_product = true;
     }
@@ -238,6 +243,16 @@ mod tests {
         assert_eq!(highest, statement.params.len());
         assert_eq!(statement.params[statement.params.len() - 1], Param::Integer(100));
         assert!(statement.params.contains(&Param::Text("%a\\_b%".into())));
+    }
+
+    #[test]
+    fn a_keyword_that_is_a_book_code_also_matches_the_asin() {
+        let settings = BusinessSettings::default();
+        let by_barcode = page(&request("keyword=978-0-13-409341-3"), &settings);
+        assert!(by_barcode.sql.contains("d.asin = ?"), "{}", by_barcode.sql);
+        assert!(by_barcode.params.contains(&Param::Text("0134093410".into())));
+        let by_word = page(&request("keyword=calculus"), &settings);
+        assert!(!by_word.sql.contains("d.asin = ?"), "{}", by_word.sql);
     }
 
     #[test]

@@ -12,6 +12,7 @@
 pub mod analysis;
 pub mod assist;
 pub mod averages;
+pub mod book_code;
 pub mod buy_offer;
 pub mod condition;
 pub mod config;

@@ -2,6 +2,7 @@
 //! requesting user's economics (profit, margin, ROI depend on their cost settings, DOMAIN §4.1),
 //! so no user ever gets advice built on another user's numbers.
 
+use domain::book_code;
 use domain::fees::{BusinessSettings, DealEconomicsInputs, economics};
 use domain::money::Cents;
 use llm_client::Message;
@@ -60,28 +61,13 @@ pub fn is_asin(asin: &str) -> bool {
 /// chat message can cause).
 const MAX_MENTIONED: usize = 5;
 
-/// The ASIN-looking words of `text`, upper-cased, in order, without repeats: ISBN-10s (nine
-/// digits and a check digit or X, which is what a book's ASIN is) and Amazon ASINs (`B0…`).
-/// Other ten-letter words ("profitable") are not taken for ASINs.
-pub fn asins_in(text: &str) -> Vec<String> {
-    let mut found: Vec<String> = Vec::new();
-    for word in text.split(|c: char| !c.is_ascii_alphanumeric()).filter(|word| word.len() == 10) {
-        let word = word.to_ascii_uppercase();
-        let (body, check) = word.split_at(9);
-        let isbn10 = body.bytes().all(|b| b.is_ascii_digit()) && (check == "X" || check.bytes().all(|b| b.is_ascii_digit()));
-        if (isbn10 || word.starts_with("B0")) && !found.contains(&word) {
-            found.push(word);
-        }
-    }
-    found
-}
-
-/// The ASINs a chat names, newest first: those of the new `message`, then those of the earlier
-/// user turns from the latest back, without repeats, at most [`MAX_MENTIONED`].
+/// The ASINs a chat names (as ASINs, ISBN-10s or ISBN-13s, [`book_code::asins_in`]), newest
+/// first: those of the new `message`, then those of the earlier user turns from the latest back,
+/// without repeats, at most [`MAX_MENTIONED`].
 pub fn asins_discussed(message: &str, earlier: &[Message]) -> Vec<String> {
     let earlier_questions = earlier.iter().rev().filter(|turn| turn.role == "user").map(|turn| turn.content.as_str());
     let mut found: Vec<String> = Vec::new();
-    for asin in std::iter::once(message).chain(earlier_questions).flat_map(asins_in) {
+    for asin in std::iter::once(message).chain(earlier_questions).flat_map(book_code::asins_in) {
         if found.len() == MAX_MENTIONED {
             break;
         }
@@ -234,15 +220,6 @@ mod tests {
     }
 
     #[test]
-    fn asins_are_found_in_text() {
-        assert_eq!(
-            asins_in("Is 0856485837 better than b00abcdefg, or 080442957X? (0856485837 again)"),
-            ["0856485837", "B00ABCDEFG", "080442957X"]
-        );
-        assert!(asins_in("profitable textbooks, ISBN 9780134093413, rank 1234567890X").is_empty());
-    }
-
-    #[test]
     fn a_conversation_names_its_deals_newest_first() {
         let turn = |role: &'static str, content: &str| Message { role, content: content.into() };
         let earlier = [
@@ -252,6 +229,7 @@ mod tests {
         ];
         assert_eq!(asins_discussed("And in August?", &earlier), ["B00ABCDEFG", "0856485837"], "the model's own words name no deal");
         assert_eq!(asins_discussed("Now 1111111111", &earlier)[0], "1111111111");
+        assert_eq!(asins_discussed("Now 978-0-13-409341-3", &earlier)[0], "0134093410", "the barcode's ISBN-13");
         let many: Vec<Message> = (0..9).map(|i| turn("user", &format!("{i}00000000{i}"))).collect();
         assert_eq!(asins_discussed("hi", &many).len(), MAX_MENTIONED);
         assert_eq!(asins_discussed("hi", &many)[0], "8000000008");
