@@ -13,6 +13,7 @@ const env = (name) => process.env[name] ?? assert.fail(`${name} is not set`);
 const [ADMIN, USER] = [[env('ADMIN_NAME'), env('ADMIN_PASSWORD')], [env('USER_NAME'), env('USER_PASSWORD')]];
 const ASIN = env('KNOWN_ASIN');
 const KEYWORD = env('KNOWN_KEYWORD');
+const ISBN13 = env('KNOWN_ISBN13');
 const SHOTS = env('SCREENSHOT_DIR');
 const BUDGET = { bytes: 150 * 1024, interactiveMs: 1000 };
 const DESKTOP = { width: 1280, height: 900 };
@@ -159,7 +160,10 @@ await step('every filter narrows the grid as it says', async () => {
   assert.equal(await total(), all);
 });
 
-await step('the keyword filter finds the known deal and the CSV holds exactly the filtered rows', async () => {
+await step('the keyword filter finds the known deal, also by its barcode, and the CSV holds exactly the filtered rows', async () => {
+  await typeFilter(dashboard, 'keyword', ISBN13);
+  assert.equal(await rows(dashboard).count(), 1);
+  assert.match(await rows(dashboard).first().textContent(), new RegExp(ASIN));
   await typeFilter(dashboard, 'keyword', KEYWORD);
   assert.equal(await rows(dashboard).count(), 1);
   const download = await Promise.all([dashboard.waitForEvent('download'), dashboard.click('#csv-link')]).then(([d]) => d);

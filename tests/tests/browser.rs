@@ -45,6 +45,7 @@ fn the_app_works_in_chromium() {
         .env("USER_PASSWORD", USER.password)
         .env("KNOWN_ASIN", fixtures::KNOWN_ASIN)
         .env("KNOWN_KEYWORD", fixtures::KNOWN_KEYWORD)
+        .env("KNOWN_ISBN13", fixtures::KNOWN_ISBN13)
         .env("SCREENSHOT_DIR", repo_root().join("tests/screenshots"))
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

@@ -9,6 +9,8 @@ use rusqlite::{Connection, params};
 /// The known deal, found with the keyword [`KNOWN_KEYWORD`].
 pub const KNOWN_ASIN: &str = "0134093410";
 pub const KNOWN_KEYWORD: &str = "Zymurgy";
+/// The ISBN-13 on the known deal's barcode, as a reseller would type it.
+pub const KNOWN_ISBN13: &str = "978-0-13-409341-3";
 
 const DAY: i64 = 86_400;
 const SUBJECTS: [&str; 12] = [
