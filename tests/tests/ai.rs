@@ -151,9 +151,11 @@ fn offline_chat_quotes_the_knowledge_base_and_assesses_a_named_deal() {
     let assessment = advice["advice"].as_str().unwrap().split("<p><i>Offline assessment").next().unwrap();
     assert!(named.contains(assessment), "{assessment} in {named}");
 
-    let nothing = chat("Hello there, what about 0000000000?", "errol");
+    let untracked = chat("Hello there, what about 0000000000?", "errol");
+    assert!(untracked.contains("<p>Not a tracked deal: 0000000000.</p>"), "a named book without a deal: {untracked}");
+    let nothing = chat("Hello there!", "errol");
     assert!(nothing.contains("No knowledge entry matches. No known ASIN in the message."), "{nothing}");
-    for reply in [&textbooks, &named, &nothing] {
+    for reply in [&textbooks, &named, &untracked, &nothing] {
         assert!(reply.contains("The AI provider is not available right now (no LLM provider is configured"), "{reply}");
     }
 }
@@ -320,6 +322,11 @@ fn a_chat_about_a_named_deal_carries_its_figures_for_this_user_into_follow_ups()
     assert!(about_the_deal(&follow_up), "a follow-up is about the deal its conversation named: {follow_up}");
     assert_eq!(named, the_deal);
     assert_eq!(app.user.get("/api/mentor-chat").json()["deal"], the_deal, "a new tab learns it with the conversation");
+    // A book without a stored deal is named as one without figures; the conversation's deal stays.
+    let (_, other_book, named) = chat(&app.user, json!({"message": "Is 978-0-306-40615-7 a better buy?", "mentor": "olyvia", "conversation_id": conversation}));
+    assert!(about_the_deal(&other_book), "{other_book}");
+    assert!(other_book.contains("not among the deals this app tracks, so without figures here: 0306406152."), "{other_book}");
+    assert_eq!(named, the_deal);
 
     // The figures are this user's own, as in their advice; another user's differ.
     assert_eq!(app.advice(ASIN, "olyvia").json()["source"], "llm");
@@ -333,6 +340,7 @@ fn a_chat_about_a_named_deal_carries_its_figures_for_this_user_into_follow_ups()
 
     let (_, unrelated, named) = chat(&app.user, json!({"message": "What rank is too slow? Not 0000000000.", "mentor": "olyvia"}));
     assert!(!unrelated.contains("The deal the operator is asking about"), "no stored deal named: {unrelated}");
+    assert!(unrelated.contains("without figures here: 0000000000."), "{unrelated}");
     assert_eq!(named, json!(null));
     assert_eq!(app.user.get("/api/mentor-chat").json()["deal"], json!(null), "the latest conversation names none");
 }

@@ -11,10 +11,12 @@
 //! the offline assessment of the deal the conversation is about. The question and the offline
 //! reply are kept in the history; only the model's own replies go back to it as context.
 //!
-//! The deal a conversation is about is the stored deal its newest question naming an ASIN names
+//! The deal a conversation is about is the stored deal its newest question naming an ASIN or ISBN names
 //! (`mentors::deal::load_discussed`); its figures, for this user's costs, go into the prompt, so
 //! "and in August?" after "what about 0134093410?" is answered about that book, and the answer
-//! names it (`deal`) so that the chat panel can show what the mentor is looking at.
+//! names it (`deal`) so that the chat panel can show what the mentor is looking at. Books the new
+//! message names that are not stored deals are listed in the prompt as having no figures here, so
+//! the model neither invents them nor takes the conversation's deal for them.
 
 use llm_client::{ChatRequest, Config, Feature, LlmClient, cache, ledger, sanitize};
 use mentors::deal::{DealFacts, DealReference};
@@ -79,12 +81,12 @@ async fn answer(request: Request) -> Result<Response, Response> {
     };
     let earlier = history::recent(&db, conversation_id).map_err(storage)?;
     let knowledge = knowledge::load_for_prompts(&db).map_err(storage)?;
-    let deal = deal::load_discussed(&db, &message, &earlier, &user.settings).map_err(storage)?;
+    let discussed = deal::load_discussed(&db, &message, &earlier, &user.settings).map_err(storage)?;
     history::append(&db, conversation_id, Turn::User(&message), now).map_err(storage)?;
     let request = ChatRequest {
         feature: Feature::Chat,
         user_id: Some(user.id),
-        messages: prompt::chat_messages(persona, &knowledge, deal.as_ref(), &earlier, &message),
+        messages: prompt::chat_messages(persona, &knowledge, &discussed, &earlier, &message),
         temperature: 0.5,
         max_tokens: Some(300),
     };
@@ -96,12 +98,12 @@ async fn answer(request: Request) -> Result<Response, Response> {
         }
         Err(error) => {
             ledger::record_offline_answer(&db, Feature::Chat);
-            let reply = offline::chat_html(persona, &message, &knowledge, deal.as_ref(), &error.to_string());
+            let reply = offline::chat_html(persona, &message, &knowledge, &discussed, &error.to_string());
             history::append(&db, conversation_id, Turn::Offline(&reply), cache::now()).map_err(storage)?;
             (reply, "offline")
         }
     };
-    Ok(http_kit::json(200, &ChatReply { reply, conversation_id, mentor: persona.key(), source, deal: deal.as_ref().map(DealFacts::reference) }))
+    Ok(http_kit::json(200, &ChatReply { reply, conversation_id, mentor: persona.key(), source, deal: discussed.deal.as_ref().map(DealFacts::reference) }))
 }
 
 /// The deal a stored conversation of `user` is about: the one its next question is about unless
@@ -109,7 +111,7 @@ async fn answer(request: Request) -> Result<Response, Response> {
 fn deal_of(db: &Connection, conversation: Option<&ShownConversation>, user: &accounts::User) -> Result<Option<DealReference>, String> {
     let Some(conversation) = conversation else { return Ok(None) };
     let earlier = history::recent(db, conversation.id)?;
-    Ok(deal::load_discussed(db, "", &earlier, &user.settings)?.as_ref().map(DealFacts::reference))
+    Ok(deal::load_discussed(db, "", &earlier, &user.settings)?.deal.as_ref().map(DealFacts::reference))
 }
 
 /// The trimmed message, or a 400 naming the limit.

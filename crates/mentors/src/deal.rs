@@ -78,16 +78,36 @@ pub fn asins_discussed(message: &str, earlier: &[Message]) -> Vec<String> {
     found
 }
 
-/// The deal a chat is about, with `settings` applied: the first stored deal named by ASIN in the
-/// new message or, failing that, in the conversation's earlier questions, so that a follow-up
-/// ("and in August?") is still about the book the conversation named.
-pub fn load_discussed(db: &Connection, message: &str, earlier: &[Message], settings: &BusinessSettings) -> Result<Option<DealFacts>, String> {
+/// What a chat question is about: the stored deal whose figures go into the prompt, and the
+/// books the new message names that are not stored deals (the mentor has no figures for them and
+/// must say so rather than guess, or take another book's figures for theirs).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Discussed {
+    pub deal: Option<DealFacts>,
+    /// ASINs of the new message without a stored deal, in the message's order.
+    pub untracked: Vec<String>,
+}
+
+/// What a chat is about, with `settings` applied: the first stored deal named (by ASIN or ISBN)
+/// in the new message or, failing that, in the conversation's earlier questions, so that a
+/// follow-up ("and in August?") is still about the book the conversation named; and which books
+/// the new message names that are not stored deals. At most [`MAX_MENTIONED`] lookups.
+pub fn load_discussed(db: &Connection, message: &str, earlier: &[Message], settings: &BusinessSettings) -> Result<Discussed, String> {
+    let named_now = book_code::asins_in(message);
+    let mut discussed = Discussed::default();
     for asin in asins_discussed(message, earlier) {
-        if let Some(deal) = load(db, &asin, settings)? {
-            return Ok(Some(deal));
+        let in_message = named_now.contains(&asin);
+        if discussed.deal.is_some() && !in_message {
+            break;
+        }
+        match load(db, &asin, settings)? {
+            Some(deal) if discussed.deal.is_none() => discussed.deal = Some(deal),
+            Some(_) => {}
+            None if in_message => discussed.untracked.push(asin),
+            None => {}
         }
     }
-    Ok(None)
+    Ok(discussed)
 }
 
 /// The deal for `asin` with `settings` applied, or `None` when there is no such deal.

@@ -2,7 +2,7 @@
 //! focus, tone and example, the deal's facts for this user, the approved strategies and mental
 //! models, and the strategic corrections every advice and chat prompt carries.
 
-use crate::deal::DealFacts;
+use crate::deal::{DealFacts, Discussed};
 use crate::knowledge::{Knowledge, Strategy};
 use crate::persona::Persona;
 use llm_client::Message;
@@ -83,15 +83,23 @@ pub fn advice_messages(persona: Persona, deal: &DealFacts, knowledge: &Knowledge
     vec![Message::system(system), Message::user(user)]
 }
 
-/// The chat prompt: persona, the deal the conversation is about (if it names a stored one) and
-/// the knowledge, then the earlier turns, then the new message.
-pub fn chat_messages(persona: Persona, knowledge: &Knowledge, deal: Option<&DealFacts>, history: &[Message], message: &str) -> Vec<Message> {
-    let discussed = deal.map_or(String::new(), |deal| {
+/// The chat prompt: persona, the deal the conversation is about (if it names a stored one), the
+/// books the message names that have no figures here, and the knowledge; then the earlier turns,
+/// then the new message.
+pub fn chat_messages(persona: Persona, knowledge: &Knowledge, discussed: &Discussed, history: &[Message], message: &str) -> Vec<Message> {
+    let mut about = discussed.deal.as_ref().map_or(String::new(), |deal| {
         format!("{PLATFORM_NOTES}\n\nThe deal the operator is asking about (figures for their own costs):\n{}\n\n", deal.fact_sheet())
     });
+    if !discussed.untracked.is_empty() {
+        about += &format!(
+            "Named in the operator's message but not among the deals this app tracks, so without figures here: \
+             {}. Say so if asked about them; do not guess their prices, ranks or profits.\n\n",
+            discussed.untracked.join(", ")
+        );
+    }
     let system = format!(
         "You are {}, {}. Stay in character.\n{}\n\nYou are chatting with the operator about online \
-         arbitrage and Amazon FBA. Prefer the learned knowledge below over general advice.\n\n{discussed}\
+         arbitrage and Amazon FBA. Prefer the learned knowledge below over general advice.\n\n{about}\
          Learned strategies:\n{}\n\nMental models:\n{}\n\n{STRATEGIC_CORRECTIONS}\n\n\
          Answer without preamble in at most 120 words, formatted with HTML only (<p>, <b>, <i>, <ul>, <li>).",
         persona.name(),

@@ -15,6 +15,8 @@ pub(crate) struct Voice {
     pub deal_intro: &'static str,
     /// Introduces the quoted strategies and mental models.
     pub knowledge_intro: &'static str,
+    /// Precedes the books a chat message names that are not stored deals.
+    pub untracked: &'static str,
     /// Says that neither the knowledge base nor the deals matched the message.
     pub nothing_found: &'static str,
 }
@@ -26,6 +28,7 @@ const VOICES: [Voice; 4] = [
         hold: "I would not commit capital on these figures yet.",
         chat_opening: "I cannot consult the live model just now, so I will answer strictly from what we have on record.",
         deal_intro: "On the deal you mention,",
+        untracked: "We hold no figures on record for",
         knowledge_intro: "Our approved knowledge base says this on your question:",
         nothing_found: "Nothing in our approved strategies or mental models matches your question, and it names no \
                         deal I hold figures for; I would rather not speculate.",
@@ -35,6 +38,7 @@ const VOICES: [Voice; 4] = [
         hold: "Too slow or too thin for a quick flip!",
         chat_opening: "The AI is down, but here is the quick version!",
         deal_intro: "That deal,",
+        untracked: "Not on my radar, no numbers for",
         knowledge_intro: "Straight from the playbook:",
         nothing_found: "Got nothing in the playbook on that, and no ASIN I know. Send me a deal's ASIN!",
     },
@@ -43,6 +47,7 @@ const VOICES: [Voice; 4] = [
         hold: "Let us read the figures one by one and see what they teach us.",
         chat_opening: "The live mentor is away, so let us work from our notes together.",
         deal_intro: "Let us look at the deal you named,",
+        untracked: "Our notes have no figures yet for",
         knowledge_intro: "Here is what our knowledge base teaches on this:",
         nothing_found: "Our notes say nothing yet about those words, and your message names no deal I know. \
                         Try the words a strategy would use, or give me a deal's ASIN.",
@@ -52,6 +57,7 @@ const VOICES: [Voice; 4] = [
         hold: "Checks against thresholds:",
         chat_opening: "Offline. Rule-based output.",
         deal_intro: "Deal",
+        untracked: "Not a tracked deal:",
         knowledge_intro: "Matching knowledge entries:",
         nothing_found: "No knowledge entry matches. No known ASIN in the message.",
     },
