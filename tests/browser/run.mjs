@@ -466,6 +466,29 @@ await step('the admin teaches from text, reviews, edits and approves the learned
   await page.screenshot({ path: join(SHOTS, 'intelligence.png'), fullPage: true });
 });
 
+await step('the learn page lists the recent lessons, follows a new one until it is ready and links to its review', async () => {
+  const page = adminPage;
+  await page.goto('/guided-learning');
+  const approved = page.locator('#recent-jobs li').first();
+  await approved.waitFor();
+  assert.match(await approved.textContent(), /^Lesson \d+Approved“Buy textbooks ranked under 200,000 in December/);
+  assert.match(await approved.locator('.meta').textContent(), new RegExp(`^submitted .* by ${ADMIN[0]} · found 2 strategies, 1 mental model$`));
+
+  await page.fill('#learn-input', 'Never buy a book that Amazon itself sells below the used price.');
+  await Promise.all([page.waitForURL('**/guided-learning/*'), page.click('#learn-form button[type=submit]')]);
+  const review = new URL(page.url()).pathname;
+  await page.goto('/guided-learning');
+  const newest = page.locator('#recent-jobs li').first();
+  assert.match(await newest.locator('.badge').textContent(), /^(Waiting to start|Working|Ready for review)$/);
+  // The list refreshes itself while a lesson is being worked on.
+  await page.waitForFunction(() => document.querySelector('#recent-jobs li .badge')?.textContent === 'Ready for review', null, { timeout: 60_000 });
+  assert.equal(await page.locator('#recent-summary').textContent(), '1 lesson ready for review.');
+  assert.equal(await page.locator('#recent-jobs li').count(), 2);
+  await page.screenshot({ path: join(SHOTS, 'learn-recent.png'), fullPage: true });
+  await Promise.all([page.waitForURL(`**${review}`), newest.getByRole('link').click()]);
+  await page.locator('#review-form').waitFor({ state: 'visible' });
+});
+
 await step('the mentor chat answers with the approved knowledge in its prompt', async () => {
   const page = adminPage;
   await page.click('#chat-toggle');

@@ -112,6 +112,39 @@ fn learning_from_text_then_approving_twice_stores_each_item_once() {
 }
 
 #[test]
+fn recent_lessons_list_every_job_newest_first_with_what_it_found() {
+    let site = site();
+    let app = start(&[]);
+    assert_eq!(app.admin.get("/api/learn").json(), json!({"jobs": []}));
+    let (first_word, rest) = LESSON.split_once(' ').unwrap();
+    let pasted = format!("{first_word}\n\n   {rest}");
+    let approved = app.learn(&json!({"text": pasted}));
+    assert_eq!(app.wait_for_job(approved)["status"], "done");
+    assert_eq!(app.admin.post_json(&format!("/api/learn/{approved}/approve"), &json!(null)).status, 200);
+    let missing_page = localhost_url(&site, "/gone");
+    let failed = app.learn(&json!({"url": missing_page}));
+    assert_eq!(app.wait_for_job(failed)["status"], "failed");
+    let waiting = app.learn(&json!({"text": "Short lesson."}));
+
+    let jobs = app.admin.get("/api/learn").json()["jobs"].as_array().unwrap().clone();
+    let ids: Vec<i64> = jobs.iter().map(|job| job["job_id"].as_i64().unwrap()).collect();
+    assert_eq!(ids, [waiting, failed, approved], "newest first");
+    assert!(matches!(jobs[0]["status"].as_str(), Some("pending" | "running")), "{}", jobs[0]);
+    assert_eq!(jobs[0]["strategies_found"], json!(null), "nothing found before it is done");
+    assert_eq!(jobs[0]["input_preview"], "Short lesson.");
+    assert_eq!(jobs[1]["status"], "failed");
+    assert_eq!(jobs[1]["input_preview"], missing_page);
+    assert!(jobs[1]["error"].as_str().unwrap().contains("404"), "{}", jobs[1]);
+    assert_eq!(jobs[2]["status"], "approved");
+    assert_eq!((jobs[2]["strategies_found"].as_i64(), jobs[2]["mental_models_found"].as_i64()), (Some(2), Some(2)));
+    assert_eq!(jobs[2]["submitted_by"], "admin");
+    assert_eq!(jobs[2]["input_preview"], format!("{}…", LESSON[..120].trim_end()), "one line, cut at 120 characters");
+
+    assert_eq!(app.user.get("/api/learn").status, 403);
+    assert_eq!(app.admin.post_json("/api/learn", &json!({})).status, 405);
+}
+
+#[test]
 fn an_approval_that_fails_part_way_saves_none_of_the_lesson() {
     let app = start(&[]);
     let job = app.learn(&json!({"text": LESSON}));

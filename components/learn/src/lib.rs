@@ -4,6 +4,8 @@
 //!   fetching a page and two provider calls can take a minute, so the cron `jobs` component does
 //!   the work and no HTTP request waits for it;
 //! - `GET /api/learn/<id>` → status, progress and, when done, the extracted items for review;
+//! - `GET /api/learn` → the 20 most recent jobs (what was given, by whom, status, how much was
+//!   found), so that a lesson left waiting for review is found again;
 //! - `POST /api/learn/<id>/approve` (optional JSON `{"strategies", "mental_models"}` with the
 //!   admin's edits) → how many were saved and skipped as duplicates;
 //! - `GET /api/strategies`, `GET /api/intelligence` → the knowledge base with counts;
@@ -37,6 +39,7 @@ async fn answer(incoming: IncomingRequest) -> Result<Response, Response> {
     let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
     match (request.method(), segments.as_slice()) {
         (Method::Post, ["learn"]) => routes::submit(&db, &request, admin.id),
+        (Method::Get, ["api", "learn"]) => routes::recent(&db),
         (Method::Get, ["api", "learn", id]) => routes::status(&db, id),
         (Method::Post, ["api", "learn", id, "approve"]) => routes::approve(&db, id, request.body()),
         (Method::Get, ["api", "strategies"]) => routes::strategies(&db),
@@ -44,7 +47,9 @@ async fn answer(incoming: IncomingRequest) -> Result<Response, Response> {
         (Method::Delete, ["api", "strategies", id]) => routes::delete(&db, "strategies", id),
         (Method::Delete, ["api", "intelligence", id]) => routes::delete(&db, "mental_models", id),
         (_, ["learn"] | ["api", "learn", _, "approve"]) => Err(http_kit::method_not_allowed("POST")),
-        (_, ["api", "learn", _] | ["api", "strategies"] | ["api", "intelligence"]) => Err(http_kit::method_not_allowed("GET")),
+        (_, ["api", "learn"] | ["api", "learn", _] | ["api", "strategies"] | ["api", "intelligence"]) => {
+            Err(http_kit::method_not_allowed("GET"))
+        }
         (_, ["api", "strategies" | "intelligence", _]) => Err(http_kit::method_not_allowed("DELETE")),
         _ => Err(http_kit::no_such_endpoint(request.path())),
     }

@@ -71,6 +71,15 @@ fn job_id(raw: &str) -> Result<i64, Response> {
     id_in_path(raw, "a job id")
 }
 
+/// How many jobs the list of recent lessons shows.
+const RECENT_JOBS: u32 = 20;
+
+/// `GET /api/learn` → `{"jobs": [...]}`, the most recent jobs first.
+pub fn recent(db: &Connection) -> Result<Response, Response> {
+    let jobs = jobs::recent(db, RECENT_JOBS).map_err(storage)?;
+    Ok(http_kit::json(200, &serde_json::json!({ "jobs": jobs })))
+}
+
 /// `GET /api/learn/<id>`.
 pub fn status(db: &Connection, raw_id: &str) -> Result<Response, Response> {
     let job = jobs::get(db, job_id(raw_id)?).map_err(storage)?.ok_or_else(|| http_kit::error(404, "no such learn job"))?;

@@ -1,9 +1,14 @@
 // Guided learning, step 1: submit text or a web address to POST /learn, which answers at once
-// with a job id; the job page follows its progress.
+// with a job id; the job page follows its progress. Below the form, the recent lessons
+// (GET /api/learn) link back to their job pages, so a lesson left waiting for review is found
+// again; the list refreshes while any of them is still being worked on.
 
 import './shell.js';
-import { postJson } from './api.js';
-import { byId, fieldError } from './dom.js';
+import { getJson, postJson } from './api.js';
+import { byId, fieldError, h } from './dom.js';
+import { dateTime } from './format.js';
+
+const RECENT_POLL_MS = 5000;
 
 const form = byId('learn-form');
 const input = byId('learn-input');
@@ -35,3 +40,46 @@ form.addEventListener('submit', async (event) => {
     fieldError(input, `Not started: ${failure.message}`);
   }
 });
+
+// What each job state means to the admin, and its badge.
+const STATES = {
+  pending: ['Waiting to start', ''],
+  running: ['Working', ''],
+  done: ['Ready for review', 'review'],
+  approved: ['Approved', 'approved'],
+  failed: ['Failed', 'failed'],
+};
+
+const counted = (n, one, many) => `${n} ${n === 1 ? one : many}`;
+
+function outcome(job) {
+  if (job.status === 'failed') return job.error ?? 'no reason given';
+  if (job.status === 'running') return job.progress;
+  if (job.strategies_found == null) return null;
+  return `found ${counted(job.strategies_found, 'strategy', 'strategies')}, ${counted(job.mental_models_found ?? 0, 'mental model', 'mental models')}`;
+}
+
+function recentEntry(job) {
+  const [label, badge] = STATES[job.status] ?? [job.status, ''];
+  const submitted = [`submitted ${dateTime(job.created_at)}`, job.submitted_by && `by ${job.submitted_by}`].filter(Boolean).join(' ');
+  return h('li', { 'data-job': job.job_id },
+    h('a', { href: `/guided-learning/${job.job_id}` }, `Lesson ${job.job_id}`),
+    h('span', { class: `badge ${badge}` }, label),
+    h('div', {}, job.input_kind === 'url' ? job.input_preview : `“${job.input_preview}”`),
+    h('div', { class: 'meta' }, [submitted, outcome(job)].filter(Boolean).join(' · ')));
+}
+
+async function loadRecent() {
+  const summary = byId('recent-summary');
+  try {
+    const { jobs } = await getJson('/api/learn');
+    byId('recent-jobs').replaceChildren(...jobs.map(recentEntry));
+    const waiting = jobs.filter((job) => job.status === 'done').length;
+    summary.textContent = jobs.length === 0 ? 'Nothing taught yet.' : waiting ? `${counted(waiting, 'lesson', 'lessons')} ready for review.` : '';
+    if (jobs.some((job) => job.status === 'pending' || job.status === 'running')) setTimeout(loadRecent, RECENT_POLL_MS);
+  } catch (failure) {
+    summary.textContent = `Could not load the recent lessons: ${failure.message}`;
+  }
+}
+
+loadRecent();

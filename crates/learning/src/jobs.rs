@@ -38,6 +38,30 @@ pub struct Job {
     pub updated_at: i64,
 }
 
+/// A job as the list of recent lessons shows it (`GET /api/learn`): what was given, by whom, how
+/// far it got and how much it found, so that an admin who left a job's page can find it again
+/// and no finished lesson waits unreviewed and forgotten.
+#[derive(Clone, Debug, Serialize)]
+pub struct JobSummary {
+    pub job_id: i64,
+    pub status: String,
+    pub progress: String,
+    pub input_kind: String,
+    /// The URL or the text on one line, at most [`PREVIEW_CHARS`] characters (and `…` when it goes on).
+    pub input_preview: String,
+    /// The admin who submitted it (`None` once their account is gone).
+    pub submitted_by: Option<String>,
+    pub error: Option<String>,
+    /// How many strategies and mental models the extractions found (`None` until done).
+    pub strategies_found: Option<i64>,
+    pub mental_models_found: Option<i64>,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+/// How much of a submitted text a [`JobSummary`] shows.
+pub const PREVIEW_CHARS: usize = 120;
+
 /// A job taken by a run.
 #[derive(Clone, Debug)]
 pub struct Claimed {
@@ -184,4 +208,70 @@ pub fn get(db: &Connection, id: i64) -> Result<Option<Job>, String> {
             updated_at: int_at(v, 11),
         }
     }))
+}
+
+/// The `limit` most recent jobs, newest first.
+pub fn recent(db: &Connection, limit: u32) -> Result<Vec<JobSummary>, String> {
+    let result = db
+        .execute(
+            "SELECT j.id, j.status, j.progress, j.input_kind, substr(j.input, 1, ?1), u.username, j.error, \
+                    json_array_length(j.strategies_json), json_array_length(j.mental_models_json), j.created_at, j.updated_at \
+             FROM learn_jobs j LEFT JOIN users u ON u.id = j.user_id ORDER BY j.id DESC LIMIT ?2",
+            &[Value::Integer(PREVIEW_READ_CHARS as i64 + 1), Value::Integer(i64::from(limit))],
+        )
+        .map_err(sql_error)?;
+    Ok(result
+        .rows
+        .iter()
+        .map(|row| {
+            let v = &row.values;
+            JobSummary {
+                job_id: int_at(v, 0),
+                status: read::text(v, 1).unwrap_or_default(),
+                progress: read::text(v, 2).unwrap_or_default(),
+                input_kind: read::text(v, 3).unwrap_or_default(),
+                input_preview: preview(&read::text(v, 4).unwrap_or_default()),
+                submitted_by: read::text(v, 5),
+                error: read::text(v, 6),
+                strategies_found: read::integer(v, 7),
+                mental_models_found: read::integer(v, 8),
+                created_at: int_at(v, 9),
+                updated_at: int_at(v, 10),
+            }
+        })
+        .collect())
+}
+
+/// How much of an input is read to make its preview: enough for [`PREVIEW_CHARS`] once pasted
+/// line breaks and indentation are folded.
+const PREVIEW_READ_CHARS: usize = 4 * PREVIEW_CHARS;
+
+/// The preview of an input from `start`, its first [`PREVIEW_READ_CHARS`] + 1 characters at
+/// most: whitespace runs folded so a pasted article reads as one line, cut to [`PREVIEW_CHARS`],
+/// and `…` when the input goes on.
+fn preview(start: &str) -> String {
+    let folded = start.split_whitespace().collect::<Vec<_>>().join(" ");
+    let read_all = start.chars().count() <= PREVIEW_READ_CHARS;
+    if read_all && folded.chars().count() <= PREVIEW_CHARS {
+        return folded;
+    }
+    let cut: String = folded.chars().take(PREVIEW_CHARS).collect();
+    format!("{}…", cut.trim_end())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_preview_is_one_line_cut_with_an_ellipsis_only_when_the_input_goes_on() {
+        assert_eq!(preview("Buy  textbooks\n\nin June."), "Buy textbooks in June.");
+        let exactly = "é".repeat(PREVIEW_CHARS);
+        assert_eq!(preview(&exactly), exactly);
+        assert_eq!(preview(&format!("{exactly}x")), format!("{exactly}…"));
+        let indented = format!("{}{exactly}", "\n".repeat(PREVIEW_READ_CHARS - PREVIEW_CHARS));
+        assert_eq!(preview(&indented), exactly, "leading blank lines do not count");
+        let read_part = format!("{}short", " ".repeat(PREVIEW_READ_CHARS));
+        assert_eq!(preview(&format!("{read_part} ")), "short…", "the input went on past what was read");
+    }
 }
