@@ -140,6 +140,11 @@ fn recent_lessons_list_every_job_newest_first_with_what_it_found() {
     assert_eq!(jobs[2]["submitted_by"], "admin");
     assert_eq!(jobs[2]["input_preview"], format!("{}…", LESSON[..120].trim_end()), "one line, cut at 120 characters");
 
+    // A damaged result hides its counts, not the list.
+    app.app.database().execute("UPDATE learn_jobs SET strategies_json = '[{' WHERE id = ?1", [approved]).unwrap();
+    let jobs = app.admin.get("/api/learn").json()["jobs"].clone();
+    assert_eq!((jobs[2]["strategies_found"].clone(), jobs[2]["mental_models_found"].clone()), (json!(null), json!(2)));
+
     assert_eq!(app.user.get("/api/learn").status, 403);
     assert_eq!(app.admin.post_json("/api/learn", &json!({})).status, 405);
 }

@@ -215,7 +215,8 @@ pub fn recent(db: &Connection, limit: u32) -> Result<Vec<JobSummary>, String> {
     let result = db
         .execute(
             "SELECT j.id, j.status, j.progress, j.input_kind, substr(j.input, 1, ?1), u.username, j.error, \
-                    json_array_length(j.strategies_json), json_array_length(j.mental_models_json), j.created_at, j.updated_at \
+                    iif(json_valid(j.strategies_json), json_array_length(j.strategies_json), NULL), \
+                    iif(json_valid(j.mental_models_json), json_array_length(j.mental_models_json), NULL), j.created_at, j.updated_at \
              FROM learn_jobs j LEFT JOIN users u ON u.id = j.user_id ORDER BY j.id DESC LIMIT ?2",
             &[Value::Integer(PREVIEW_READ_CHARS as i64 + 1), Value::Integer(i64::from(limit))],
         )
