@@ -489,6 +489,21 @@ await step('the learn page lists the recent lessons, follows a new one until it 
   await page.locator('#review-form').waitFor({ state: 'visible' });
 });
 
+await step('a lesson whose page cannot be fetched fails with the reason and can be tried again as a new job', async () => {
+  const page = adminPage;
+  await page.goto('/guided-learning');
+  await page.check('input[name=kind][value=url]');
+  await page.fill('#learn-input', 'http://localhost:9/lesson');
+  await Promise.all([page.waitForURL('**/guided-learning/*'), page.click('#learn-form button[type=submit]')]);
+  const first = page.url();
+  await page.locator('#job-retry').waitFor({ state: 'visible', timeout: 60_000 });
+  assert.match(await page.locator('#job-status').textContent(), /^Learning failed: .+/);
+  await Promise.all([page.waitForURL((url) => url.href !== first), page.click('#job-retry')]);
+  assert.match(page.url(), /\/guided-learning\/\d+$/);
+  await page.locator('#job-retry').waitFor({ state: 'visible', timeout: 60_000 });
+  assert.match(await page.locator('#job-status').textContent(), /^Learning failed: .+/, 'the same input again');
+});
+
 await step('the mentor chat answers with the approved knowledge in its prompt', async () => {
   const page = adminPage;
   await page.click('#chat-toggle');

@@ -1,9 +1,10 @@
 // Guided learning, step 2: follow the job (/api/learn/<id>) until it is done, then review and
-// edit the extracted strategies (JSON) and mental models (lines) and approve them.
+// edit the extracted strategies (JSON) and mental models (lines) and approve them. A failed job
+// (a page that was down, a provider error) can be tried again: the same input as a new job.
 
 import './shell.js';
 import { getJson, postJson } from './api.js';
-import { byId, fieldError, notify } from './dom.js';
+import { byId, fieldError, notify, show } from './dom.js';
 
 const POLL_MS = 2000;
 const job = decodeURIComponent(location.pathname.split('/').pop());
@@ -31,11 +32,27 @@ async function poll() {
   }
   if (state.status === 'failed') {
     byId('job-status').textContent = `Learning failed: ${state.error ?? 'no reason given'}`;
+    offerRetry(state);
     return;
   }
   strategies.value = JSON.stringify(state.strategies ?? [], null, 2);
   models.value = (state.mental_models ?? []).join('\n');
   form.hidden = false;
+}
+
+function offerRetry(state) {
+  const button = byId('job-retry');
+  byId('job-retry-row').hidden = false;
+  button.onclick = async () => {
+    button.disabled = true;
+    try {
+      const { job_id: retry } = await postJson('/learn', state.input_kind === 'url' ? { url: state.input } : { text: state.input });
+      location.assign(`/guided-learning/${encodeURIComponent(retry)}`);
+    } catch (failure) {
+      show(byId('job-retry-error'), `Not started: ${failure.message}`);
+      button.disabled = false;
+    }
+  };
 }
 
 function readStrategies() {
