@@ -487,6 +487,15 @@ await step('the learn page lists the recent lessons, follows a new one until it 
   await page.screenshot({ path: join(SHOTS, 'learn-recent.png'), fullPage: true });
   await Promise.all([page.waitForURL(`**${review}`), newest.getByRole('link').click()]);
   await page.locator('#review-form').waitFor({ state: 'visible' });
+  // Plain lines instead of JSON: one General strategy each.
+  await page.fill('#review-strategies', 'Skip books Amazon sells below the used price\n\n  Check the Amazon price before buying  ');
+  await page.click('#review-form button[type=submit]');
+  await page.locator('#review-result.ok').waitFor();
+  assert.match(await page.locator('#review-result').textContent(), /^Saved 2 new strategies \(0 duplicates skipped\)/);
+  await page.goto('/strategies');
+  const manual = page.locator('#knowledge-list li', { hasText: 'Check the Amazon price before buying' });
+  await manual.waitFor();
+  assert.match(await manual.textContent(), /^General · when General/);
 });
 
 await step('a lesson whose page cannot be fetched fails with the reason and can be tried again as a new job', async () => {

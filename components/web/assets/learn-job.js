@@ -55,9 +55,17 @@ function offerRetry(state) {
   };
 }
 
+// The strategies as the approval sends them: the JSON array as edited, or — when the admin wrote
+// plain lines instead of JSON — one General strategy per non-empty line (as the original's
+// "Manual Entry"). Text that starts like JSON but does not parse is refused, never split up.
 function readStrategies() {
+  const text = strategies.value.trim();
+  if (text && !/^[[{]/.test(text)) {
+    fieldError(strategies, '');
+    return text.split('\n').map((line) => line.trim()).filter(Boolean);
+  }
   try {
-    const value = JSON.parse(strategies.value || '[]');
+    const value = JSON.parse(text || '[]');
     if (!Array.isArray(value)) throw new Error('expected a JSON array [ … ]');
     fieldError(strategies, '');
     return value;
