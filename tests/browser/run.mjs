@@ -418,6 +418,11 @@ await step('the admin teaches from text, reviews, edits and approves the learned
   assert.equal(learned.length, 2, JSON.stringify(learned));
   assert.match(learned[0].advice, /^Buy textbooks ranked under 200,000 in December/);
   assert.equal(await page.inputValue('#review-models'), 'Textbook demand follows the academic calendar');
+  const source = page.locator('#job-source');
+  assert.match(await source.locator('summary').textContent(), new RegExp(`^The text the mentors read \\(${LESSON.length} characters\\)$`));
+  await source.locator('summary').click();
+  assert.equal(await page.locator('#job-source-text').textContent(), LESSON);
+  assert.equal(await page.locator('#job-input').textContent(), 'From the pasted text');
   await page.screenshot({ path: join(SHOTS, 'learn-review.png'), fullPage: true });
 
   // Broken JSON is refused in place; then the admin edits the first strategy and adds a model.

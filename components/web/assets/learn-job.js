@@ -35,9 +35,21 @@ async function poll() {
     offerRetry(state);
     return;
   }
+  showSource(state);
   strategies.value = JSON.stringify(state.strategies ?? [], null, 2);
   models.value = (state.mental_models ?? []).join('\n');
   form.hidden = false;
+}
+
+// What the extractions read (a fetched page's visible text, or the pasted text), to check the
+// lesson against — a page that served a cookie wall instead of the article shows here.
+function showSource(state) {
+  if (state.source_text == null) return;
+  const chars = state.source_text.length.toLocaleString('en-US');
+  byId('job-source-summary').textContent = `The text the mentors read (${chars} characters)`;
+  byId('job-input').textContent = state.input_kind === 'url' ? `From ${state.input}` : 'From the pasted text';
+  byId('job-source-text').textContent = state.source_text;
+  byId('job-source').hidden = false;
 }
 
 function offerRetry(state) {
