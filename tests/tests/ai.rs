@@ -3,8 +3,10 @@
 
 mod accounts_support;
 mod ai_support;
+mod openapi_support;
 
 use ai_support::{AiApp, good_deal, start};
+use openapi_support::Spec;
 use accounts_support::Session;
 use integration_tests::{RuntimeProcess, RuntimeProcessBuilder};
 use integration_tests::mock_llm::{LlmFault, prompt_text};
@@ -392,4 +394,39 @@ fn a_new_tab_gets_the_latest_conversation_back_and_offline_replies_never_reach_t
     assert_eq!((&latest["conversation"]["id"], &latest["conversation"]["mentor"]), (&newer["conversation_id"], &json!("olyvia")));
     assert_eq!(app.admin.get("/api/mentor-chat").json(), json!({ "conversation": null, "deal": null }), "only one's own conversations");
     assert_eq!(app.app.client().get("/api/mentor-chat").status, 401);
+}
+
+#[test]
+fn advice_and_chat_answer_as_docs_openapi_yaml_documents() {
+    let spec = Spec::load();
+    let app = start(&[]);
+    app.insert_deals(&[good_deal(ASIN)]);
+    let answered = |reply: integration_tests::Reply, status: u16| {
+        assert_eq!(reply.status, status, "{}", reply.body);
+        reply.json()
+    };
+    let advice = answered(app.advice(ASIN, "joel"), 200);
+    assert_eq!(advice["source"], "llm");
+    spec.check("get", "/api/ava-advice/{asin}", 200, &advice);
+    spec.check("get", "/api/ava-advice/{asin}", 200, &answered(app.advice(ASIN, "joel"), 200));
+    spec.check("get", "/api/ava-advice/{asin}", 404, &answered(app.advice("0000000000", "joel"), 404));
+    spec.check("get", "/api/ava-advice/{asin}", 400, &answered(app.advice(ASIN, "nobody"), 400));
+
+    spec.check("get", "/api/mentor-chat", 200, &answered(app.user.get("/api/mentor-chat"), 200));
+    let first = answered(app.user.post_json("/api/mentor-chat", &json!({"message": format!("And {ASIN}?"), "mentor": "evelyn"})), 200);
+    spec.check("post", "/api/mentor-chat", 200, &first);
+    app.llm.fail_every_request(Some(LlmFault::ServerError));
+    let offline_advice = answered(app.advice(ASIN, "errol"), 200);
+    assert_eq!(offline_advice["source"], "offline");
+    spec.check("get", "/api/ava-advice/{asin}", 200, &offline_advice);
+    let follow_up = json!({"message": "Why?", "mentor": "evelyn", "conversation_id": first["conversation_id"]});
+    let offline = answered(app.user.post_json("/api/mentor-chat", &follow_up), 200);
+    assert_eq!(offline["source"], "offline");
+    spec.check("post", "/api/mentor-chat", 200, &offline);
+    let shown = answered(app.user.get("/api/mentor-chat"), 200);
+    assert_eq!(shown["conversation"]["turns"].as_array().unwrap().len(), 4);
+    spec.check("get", "/api/mentor-chat", 200, &shown);
+    spec.check("post", "/api/mentor-chat", 400, &answered(app.user.post_json("/api/mentor-chat", &json!({"message": ""})), 400));
+    let unknown = json!({"message": "Hi", "conversation_id": 999_999});
+    spec.check("post", "/api/mentor-chat", 404, &answered(app.user.post_json("/api/mentor-chat", &unknown), 404));
 }

@@ -3,8 +3,10 @@
 //! export read back, and a matrix of hostile or malformed parameters that must give 400.
 
 mod accounts_support;
+mod openapi_support;
 
 use accounts_support::*;
+use openapi_support::Spec;
 use deals_bench::FixtureDeal;
 use integration_tests::RuntimeProcess;
 use serde_json::{Value, json};
@@ -399,4 +401,24 @@ fn profit_pages_found_through_the_floor_equal_a_full_sort() {
         }
         assert_eq!(paged, expected, "{filters}");
     }
+}
+
+#[test]
+fn the_deals_answers_are_as_docs_openapi_yaml_documents() {
+    let spec = Spec::load();
+    let app = app_with_fixture();
+    let answered = |path: &str, status: u16| {
+        let reply = app.user.get(path);
+        assert_eq!(reply.status, status, "{path}: {}", reply.body);
+        reply.json()
+    };
+    spec.check("get", "/api/deals", 200, &answered("/api/deals?limit=500", 200));
+    spec.check("get", "/api/deals", 400, &answered("/api/deals?limit=0", 400));
+    for asin in asins(&VISIBLE).iter().chain(&asins(&[13, 14, 15])) {
+        spec.check("get", "/api/deals/{asin}", 200, &answered(&format!("/api/deals/{asin}"), 200));
+    }
+    spec.check("get", "/api/deals/{asin}", 404, &answered("/api/deals/9999999999", 404));
+    spec.check("get", "/api/deal-count", 200, &answered("/api/deal-count?roi_gte=20", 200));
+    spec.check("get", "/api/settings", 200, &answered("/api/settings", 200));
+    spec.check("get", "/api/deals", 401, &app._app.client().get("/api/deals").json());
 }

@@ -5,8 +5,10 @@
 
 mod accounts_support;
 mod ai_support;
+mod openapi_support;
 
 use ai_support::{AiApp, good_deal, start, start_with};
+use openapi_support::Spec;
 use integration_tests::{MockReply, MockServer, SeenRequest};
 use serde_json::{Value, json};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -486,4 +488,39 @@ fn youtube_videos_without_a_usable_transcript_fail_with_the_reason() {
         assert_eq!(reply.status, 400, "{url}: {}", reply.body);
         assert!(reply.body.contains("YouTube"), "{url}: {}", reply.body);
     }
+}
+
+#[test]
+fn the_learn_endpoints_answer_as_docs_openapi_yaml_documents() {
+    let spec = Spec::load();
+    let app = start(&[]);
+    let answered = |reply: integration_tests::Reply, status: u16| {
+        assert_eq!(reply.status, status, "{}", reply.body);
+        reply.json()
+    };
+    let queued = answered(app.admin.post_json("/learn", &json!({"text": LESSON})), 202);
+    spec.check("post", "/learn", 202, &queued);
+    spec.check("post", "/learn", 400, &answered(app.admin.post_json("/learn", &json!({})), 400));
+    spec.check("post", "/learn", 403, &answered(app.user.post_json("/learn", &json!({"text": LESSON})), 403));
+    let job = queued["job_id"].as_i64().unwrap();
+    spec.check("get", "/api/learn/{id}", 200, &answered(app.admin.get(&format!("/api/learn/{job}")), 200));
+    spec.check("get", "/api/learn", 200, &answered(app.admin.get("/api/learn"), 200));
+    let done = app.wait_for_job(job);
+    spec.check("get", "/api/learn/{id}", 200, &done);
+    spec.check("get", "/api/learn/{id}", 404, &answered(app.admin.get("/api/learn/999"), 404));
+    spec.check("get", "/api/learn", 200, &answered(app.admin.get("/api/learn"), 200));
+    let approval = json!({"strategies": [done["strategies"][0].clone(), "Check the Amazon price first"], "mental_models": ["Cash is a position"]});
+    spec.check("post", "/api/learn/{id}/approve", 200, &answered(app.admin.post_json(&format!("/api/learn/{job}/approve"), &approval), 200));
+    spec.check("get", "/api/learn", 200, &answered(app.admin.get("/api/learn"), 200));
+
+    let strategies = answered(app.admin.get("/api/strategies"), 200);
+    assert_eq!(strategies["total_count"], 2);
+    spec.check("get", "/api/strategies", 200, &strategies);
+    let models = answered(app.admin.get("/api/intelligence"), 200);
+    spec.check("get", "/api/intelligence", 200, &models);
+    spec.check("get", "/api/strategies", 403, &answered(app.user.get("/api/strategies"), 403));
+    let first_id = |list: &Value| list["items"][0]["id"].as_i64().unwrap();
+    spec.check("delete", "/api/strategies/{id}", 200, &answered(delete(&app.admin, &format!("/api/strategies/{}", first_id(&strategies)), true), 200));
+    spec.check("delete", "/api/intelligence/{id}", 200, &answered(delete(&app.admin, &format!("/api/intelligence/{}", first_id(&models)), true), 200));
+    spec.check("delete", "/api/intelligence/{id}", 404, &answered(delete(&app.admin, "/api/intelligence/999", true), 404));
 }
