@@ -12,12 +12,15 @@ const search = byId('knowledge-search');
 let items = [];
 
 const textOf = (item) => [item.category, item.trigger, item.advice, item.content].filter(Boolean).join(' ');
+// Triggers that name no situation, as crates/mentors reads them (`Strategy::situation`).
+const NO_SITUATION = new Set(['general', 'manual entry', '']);
+const situation = (trigger) => (NO_SITUATION.has((trigger ?? '').trim().toLowerCase()) ? 'any situation' : `when ${trigger}`);
 
 function entry(item) {
   const remove = h('button', { type: 'button', class: 'link', onclick: () => removeItem(item) }, 'Delete');
   if (item.content) return h('li', {}, item.content, h('div', { class: 'meta' }, item.date_added ?? '', ' · ', remove));
   return h('li', {},
-    h('strong', {}, item.category ?? 'General'), ' · when ', item.trigger ?? '—', h('br'), item.advice ?? '',
+    h('strong', {}, item.category ?? 'General'), ' · ', situation(item.trigger), h('br'), item.advice ?? '',
     h('div', { class: 'meta' }, [item.confidence && `confidence ${item.confidence}`, item.date_added].filter(Boolean).join(' · '), ' · ', remove));
 }
 

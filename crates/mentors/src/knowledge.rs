@@ -25,6 +25,20 @@ pub struct Strategy {
     pub confidence: String,
 }
 
+/// Triggers that name no situation: what a strategy gets when it was written without one (a
+/// model's bare sentence, an admin's plain line; DOMAIN §5.5's "Manual Entry"). The admin pages
+/// (`knowledge.js`) read them the same way.
+const NO_SITUATION: [&str; 2] = ["general", "manual entry"];
+
+impl Strategy {
+    /// The situation the advice is for, or `None` when it holds in any.
+    pub fn situation(&self) -> Option<&str> {
+        let trigger = self.trigger.trim();
+        let named = !trigger.is_empty() && !NO_SITUATION.iter().any(|none| trigger.eq_ignore_ascii_case(none));
+        named.then_some(trigger)
+    }
+}
+
 /// One conceptual statement (DOMAIN §2.5 "intelligence").
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct MentalModel {
@@ -191,5 +205,14 @@ mod tests {
         let b = Strategy { category: "buying".into(), trigger: "rank < 100K".into(), advice: " buy".into(), confidence: "Low".into() };
         assert_eq!(strategy_key(&a), strategy_key(&b));
         assert_eq!(normalize("  Idea\tA \n"), "idea a");
+    }
+
+    #[test]
+    fn generic_triggers_name_no_situation() {
+        let with = |trigger: &str| Strategy { category: "General".into(), trigger: trigger.into(), advice: "Check Amazon".into(), confidence: "Medium".into() };
+        assert_eq!(with(" Rank under 100k ").situation(), Some("Rank under 100k"));
+        for none in ["General", "manual entry", "  ", ""] {
+            assert_eq!(with(none).situation(), None, "{none:?}");
+        }
     }
 }

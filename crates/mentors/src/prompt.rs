@@ -43,7 +43,10 @@ fn relevant_strategies<'a>(knowledge: &'a Knowledge, deal: &DealFacts) -> Vec<&'
 fn strategy_lines<'a>(strategies: impl IntoIterator<Item = &'a Strategy>) -> String {
     let lines: Vec<String> = strategies
         .into_iter()
-        .map(|s| format!("- [Category: {}] IF {} THEN {}", s.category, s.trigger, s.advice))
+        .map(|s| match s.situation() {
+            Some(situation) => format!("- [Category: {}] IF {situation} THEN {}", s.category, s.advice),
+            None => format!("- [Category: {}] {}", s.category, s.advice),
+        })
         .collect();
     if lines.is_empty() { "(none approved yet)".into() } else { lines.join("\n") }
 }

@@ -17,12 +17,10 @@ pub const MAX_QUOTES: usize = 3;
 
 fn quote(lesson: &Lesson) -> String {
     match lesson {
-        Lesson::Strategy(s) => format!(
-            "<li><b>{}</b> — if {}: {}</li>",
-            escape(&s.category),
-            escape(&s.trigger),
-            escape(&s.advice)
-        ),
+        Lesson::Strategy(s) => match s.situation() {
+            Some(situation) => format!("<li><b>{}</b> — if {}: {}</li>", escape(&s.category), escape(situation), escape(&s.advice)),
+            None => format!("<li><b>{}</b> — {}</li>", escape(&s.category), escape(&s.advice)),
+        },
         Lesson::Model(content) => format!("<li><i>Mental model:</i> {}</li>", escape(content)),
     }
 }
@@ -74,6 +72,7 @@ mod tests {
                     confidence: "High".into(),
                 },
                 Strategy { category: "Risk".into(), trigger: "Amazon is on the listing".into(), advice: "Skip".into(), confidence: "Low".into() },
+                Strategy { category: "General".into(), trigger: "Manual Entry".into(), advice: "Textbooks sell in August".into(), confidence: "Medium".into() },
             ],
             mental_models: vec!["Textbook prices follow the semester".into()],
         }
@@ -84,6 +83,7 @@ mod tests {
         let html = chat_html(Persona::Joel, "When do textbooks sell best?", &knowledge(), &Discussed::default(), "no LLM provider is configured");
         assert!(html.starts_with("<p><b>Joel (offline):</b> The AI is down"), "{html}");
         assert!(html.contains("Straight from the playbook:</p><ul><li><b>Seasonality</b> — if a textbook is cheap in &lt;b&gt;June&lt;/b&gt;: Buy it &amp; sell in August &lt;script&gt;"), "{html}");
+        assert!(html.contains("<li><b>General</b> — Textbooks sell in August</li>"), "a strategy for any situation: {html}");
         assert!(html.contains("<li><i>Mental model:</i> Textbook prices follow the semester</li></ul>"), "{html}");
         assert!(!html.contains("Amazon is on the listing"), "{html}");
         assert!(!html.contains("<script"), "{html}");
