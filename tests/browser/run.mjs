@@ -315,9 +315,36 @@ await step('"Discuss this deal in the chat" hands the open deal to the mentor ch
   assert.ok(prompt.includes('The deal the operator is asking about') && prompt.includes(`ASIN: ${ASIN}`), prompt);
   assert.match(await dashboard.locator('#chat-deal').textContent(), new RegExp(`^Talking about .*The Science of Brewing.* — ${ASIN}$`));
   await dashboard.screenshot({ path: join(SHOTS, 'chat-deal.png') });
+  // The deal's title in that line opens its overlay in place, and the address names the deal.
+  const loads = await dashboard.evaluate(() => performance.getEntriesByType('navigation').length + performance.timeOrigin);
+  await dashboard.locator('#chat-deal a').click();
+  await overlay.waitFor({ state: 'visible' });
+  assert.match(await overlay.locator('#overlay-title').textContent(), /The Science of Brewing/);
+  assert.equal(new URL(dashboard.url()).searchParams.get('deal'), ASIN);
+  assert.equal(await dashboard.evaluate(() => performance.getEntriesByType('navigation').length + performance.timeOrigin), loads, 'no reload');
+  await dashboard.click('#overlay-close');
+  await overlay.waitFor({ state: 'hidden' });
+  // The dialog's close event (which updates the address) is dispatched after it hides.
+  await dashboard.waitForFunction(() => !new URL(location.href).searchParams.has('deal'));
   await dashboard.click('#chat-clear');
   assert.ok(await dashboard.locator('#chat-deal').isHidden(), 'a new chat is about no deal yet');
   await dashboard.click('#chat-close');
+});
+
+await step("a deal's address opens its overlay, also after a reload; an unknown deal says so", async () => {
+  const page = await user.newPage();
+  await page.goto(`/dashboard?deal=${ASIN}`);
+  const overlay = page.locator('#deal-overlay');
+  await overlay.waitFor({ state: 'visible' });
+  assert.match(await overlay.locator('#overlay-title').textContent(), /The Science of Brewing/);
+  await overlay.locator('#overlay-chart svg[role=img]').waitFor();
+  await page.reload();
+  await overlay.waitFor({ state: 'visible' });
+  await page.goto('/dashboard?deal=0000000000');
+  await page.locator('#deal-link-error').waitFor({ state: 'visible' });
+  assert.match(await page.locator('#deal-link-error').textContent(), /^Deal 0000000000 cannot be shown: /);
+  assert.ok(await overlay.isHidden());
+  await page.close();
 });
 
 await step('settings are validated, saved, and change the profit', async () => {

@@ -35,8 +35,14 @@ export function initChat() {
     log.append(turnItem(turn));
     log.scrollTop = log.scrollHeight;
   };
-  // Which deal the mentor has in front of it, as the server reported with the last answer.
-  const showDeal = () => show(about, state.deal && `Talking about ${state.deal.title ?? 'the book'} — ${state.deal.asin}`);
+  // Which deal the mentor has in front of it, as the server reported with the last answer; the
+  // title links to the deal's overlay on the dashboard.
+  const showDeal = () => {
+    about.hidden = !state.deal;
+    if (!state.deal) return about.replaceChildren();
+    const link = h('a', { href: `/dashboard?deal=${encodeURIComponent(state.deal.asin)}` }, state.deal.title ?? 'the book');
+    about.replaceChildren('Talking about ', link, ` — ${state.deal.asin}`);
+  };
 
   select.append(...MENTORS.map((mentor) => h('option', { value: mentor.key, title: mentor.role }, mentor.name)));
   select.value = currentMentor();

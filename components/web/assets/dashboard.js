@@ -1,14 +1,15 @@
 // The deals dashboard: filters → /api/deals page → grid, sorting and paging; "N new deals" by
 // polling /api/deal-count under the same filters and comparing (count, max_id) with the
 // baseline taken with the grid (never an unfiltered total, DOMAIN §8 item 31); the CSV link
-// follows the filters; banners for stale ingestion and demo data.
+// follows the filters; banners for stale ingestion and demo data. `?deal=<ASIN>` in the address
+// opens that deal's overlay (a bookmark, a shared link, the chat's "Talking about" line).
 
 import './shell.js';
 import { getJson } from './api.js';
 import { byId, show } from './dom.js';
 import { filterParams, initFilters } from './filters.js';
 import { firstOrder, renderHeaders, renderRows } from './grid.js';
-import { initOverlay, openDeal } from './overlay.js';
+import { initOverlay, openDeal, openDealByAsin } from './overlay.js';
 import { fetchHealth, ingestionProblem } from './status.js';
 
 const POLL_MS = 60_000;
@@ -114,6 +115,19 @@ byId('page-next').addEventListener('click', () => { view.page += 1; load(); });
 byId('new-deals').addEventListener('click', load);
 load();
 checkIngestion();
+const openLinked = (asin) => {
+  show(byId('deal-link-error'), '');
+  openDealByAsin(asin).catch((failure) => show(byId('deal-link-error'), `Deal ${asin} cannot be shown: ${failure.message}`));
+};
+const linked = new URLSearchParams(location.search).get('deal');
+if (linked) openLinked(linked);
+// Links to a deal of this page (the chat's "Talking about" line) open it without a reload.
+document.addEventListener('click', (event) => {
+  const link = event.target.closest?.('a[href^="/dashboard?deal="]');
+  if (!link || event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey) return;
+  event.preventDefault();
+  openLinked(new URL(link.href).searchParams.get('deal'));
+});
 setInterval(() => { pollNewDeals(); checkIngestion(); }, POLL_MS);
 // Coming back to the tab checks at once instead of waiting for the next poll.
 document.addEventListener('visibilitychange', () => document.hidden || pollNewDeals());

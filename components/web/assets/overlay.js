@@ -1,6 +1,8 @@
 // The deal overlay: a modal <dialog> (focus trapped, Esc closes) with the history chart, the
 // mentor's advice and every figure explained. Opens at once with the grid row, then fills in
-// the full deal and its history.
+// the full deal and its history. While it is open the address says which deal
+// (`/dashboard?deal=<ASIN>`), so the view can be bookmarked, shared or reloaded, and such an
+// address opens the deal on its own (`openDealByAsin`).
 
 import { getJson } from './api.js';
 import { byId, h } from './dom.js';
@@ -15,7 +17,10 @@ let shown = null;
 export function initOverlay() {
   initAdvice();
   byId('overlay-close').addEventListener('click', () => dialog.close());
-  dialog.addEventListener('close', stopAdvice);
+  dialog.addEventListener('close', () => {
+    stopAdvice();
+    addressDeal(null);
+  });
   // The chat panel lies under the modal overlay: close it, then hand the deal to the chat.
   byId('advice-discuss').addEventListener('click', () => {
     dialog.close();
@@ -31,13 +36,27 @@ export async function openDeal(row) {
   fill(row);
   const chart = byId('overlay-chart');
   chart.replaceChildren(h('p', { class: 'meta', 'aria-busy': 'true' }, 'Loading history…'));
-  dialog.showModal();
+  if (!dialog.open) dialog.showModal();
+  addressDeal(row.asin);
   showAdvice(row.asin);
   const [deal, history] = await Promise.allSettled([getJson(`/api/deals/${asin}`), getJson(`/api/deals/${asin}/history`)]);
   if (deal.status === 'fulfilled') fill(deal.value);
   const listAt = deal.status === 'fulfilled' ? deal.value.list_at : row.list_at;
   if (history.status === 'fulfilled') drawChart(chart, history.value, listAt);
   else chart.replaceChildren(h('p', { class: 'notice warn' }, `No history chart: ${history.reason.message}`));
+}
+
+/** Opens the deal stored under `asin`; rejects (with the API's message) when there is none. */
+export async function openDealByAsin(asin) {
+  await openDeal(await getJson(`/api/deals/${encodeURIComponent(asin)}`));
+}
+
+/** The deal of this view in the address (`?deal=`), or none; the rest of the address is kept. */
+function addressDeal(asin) {
+  const url = new URL(location.href);
+  if (asin) url.searchParams.set('deal', asin);
+  else url.searchParams.delete('deal');
+  if (url.href !== location.href) history.replaceState(history.state, '', url);
 }
 
 function fill(deal) {
