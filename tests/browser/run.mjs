@@ -331,6 +331,35 @@ await step('"Discuss this deal in the chat" hands the open deal to the mentor ch
   await dashboard.click('#chat-close');
 });
 
+await step('"Earlier" lists the earlier chats; one is opened and continued', async () => {
+  await dashboard.click('#chat-toggle');
+  const input = dashboard.locator('#chat-input');
+  await input.fill('When do cookbooks sell best?');
+  await input.press('Enter');
+  await dashboard.waitForFunction(() => document.querySelectorAll('#chat-log .from-mentor:not([aria-busy])').length === 1);
+  await dashboard.click('#chat-history-toggle');
+  const items = dashboard.locator('#chat-history li[data-conversation]');
+  await items.nth(1).waitFor();
+  assert.ok(await dashboard.locator('#chat-log').isHidden() && await dashboard.locator('#chat-form').isHidden());
+  assert.equal(await items.first().locator('button').textContent(), 'When do cookbooks sell best?', 'the most recent first');
+  assert.match(await items.first().locator('.meta').textContent(), /^Olyvia · .+ · 2 messages$/);
+  const older = items.filter({ hasText: 'Is this a good buy?' });
+  await older.locator('button').click();
+  await dashboard.locator('#chat-history').waitFor({ state: 'hidden' });
+  assert.equal(await dashboard.locator('#chat-history-toggle').textContent(), 'Earlier');
+  assert.match(await dashboard.locator('#chat-log .from-user').first().textContent(), /Is this a good buy\?/);
+  const replies = await dashboard.locator('#chat-log .from-mentor').count();
+  assert.ok(replies >= 3, `${replies} replies shown`);
+  await input.fill('One more on that?');
+  await input.press('Enter');
+  await dashboard.waitForFunction((n) => document.querySelectorAll('#chat-log .from-mentor:not([aria-busy])').length === n, replies + 1);
+  const prompt = JSON.parse(await ask('llm-last-prompt'));
+  assert.ok(prompt.includes('A third question?') && prompt.includes('One more on that?'), 'the opened conversation goes on: ' + prompt);
+  assert.ok(!prompt.includes('cookbooks'), 'and not the other one');
+  await dashboard.screenshot({ path: join(SHOTS, 'chat-earlier.png') });
+  await dashboard.click('#chat-close');
+});
+
 await step("a deal's address opens its overlay, also after a reload; an unknown deal says so", async () => {
   const page = await user.newPage();
   await page.goto(`/dashboard?deal=${ASIN}`);

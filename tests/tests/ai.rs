@@ -397,6 +397,62 @@ fn a_new_tab_gets_the_latest_conversation_back_and_offline_replies_never_reach_t
 }
 
 #[test]
+fn earlier_conversations_are_listed_and_each_can_be_read_and_continued() {
+    let spec = Spec::load();
+    let app = start(&[]);
+    app.insert_deals(&[good_deal(ASIN)]);
+    let chat = |session: &Session, body: serde_json::Value| {
+        let reply = session.post_json("/api/mentor-chat", &body);
+        assert_eq!(reply.status, 200, "{}", reply.body);
+        reply.json()["conversation_id"].as_i64().unwrap()
+    };
+    let listed = |session: &Session| {
+        let reply = session.get("/api/mentor-chat/conversations");
+        assert_eq!(reply.status, 200, "{}", reply.body);
+        let body = reply.json();
+        spec.check("get", "/api/mentor-chat/conversations", 200, &body);
+        body["conversations"].as_array().unwrap().iter().map(|c| (c["id"].as_i64().unwrap(), c["mentor"].as_str().unwrap().to_string(), c["first_question"].as_str().unwrap().to_string(), c["turns"].as_i64().unwrap())).collect::<Vec<_>>()
+    };
+    assert!(listed(&app.user).is_empty());
+    let ranks = chat(&app.user, json!({"message": "What rank is too slow?", "mentor": "errol"}));
+    let book = chat(&app.user, json!({"message": "Is 978-0-13-409341-3 worth it?", "mentor": "joel"}));
+    assert_eq!(
+        listed(&app.user),
+        [(book, "joel".into(), "Is 978-0-13-409341-3 worth it?".into(), 2), (ranks, "errol".into(), "What rank is too slow?".into(), 2)],
+        "most recently used first"
+    );
+
+    let opened = app.user.get(&format!("/api/mentor-chat?conversation_id={ranks}"));
+    assert_eq!(opened.status, 200, "{}", opened.body);
+    let opened = opened.json();
+    spec.check("get", "/api/mentor-chat", 200, &opened);
+    assert_eq!((opened["conversation"]["id"].as_i64(), opened["conversation"]["mentor"].as_str()), (Some(ranks), Some("errol")));
+    assert_eq!(opened["conversation"]["turns"][0]["content"], "What rank is too slow?");
+    assert_eq!(opened["deal"], json!(null));
+    let about_book = app.user.get(&format!("/api/mentor-chat?conversation_id={book}")).json();
+    assert_eq!(about_book["deal"]["asin"], ASIN, "{about_book}");
+
+    // Continuing the older one carries its turns and moves it to the top.
+    chat(&app.user, json!({"message": "And for textbooks?", "mentor": "errol", "conversation_id": ranks}));
+    let messages = app.llm.requests().last().unwrap()["messages"].as_array().unwrap().clone();
+    assert!(messages.iter().any(|m| m["content"] == "What rank is too slow?"), "{messages:?}");
+    assert_eq!(listed(&app.user).iter().map(|c| (c.0, c.3)).collect::<Vec<_>>(), [(ranks, 4), (book, 2)]);
+    assert_eq!(app.user.get("/api/mentor-chat").json()["conversation"]["id"].as_i64(), Some(ranks), "the latest is the one continued");
+
+    // Another user's conversations are neither listed nor readable; bad ids are refused.
+    assert!(listed(&app.admin).is_empty());
+    let foreign = app.admin.get(&format!("/api/mentor-chat?conversation_id={ranks}"));
+    assert_eq!(foreign.status, 404, "{}", foreign.body);
+    spec.check("get", "/api/mentor-chat", 404, &foreign.json());
+    for bad in ["abc", "0", "-3"] {
+        assert_eq!(app.user.get(&format!("/api/mentor-chat?conversation_id={bad}")).status, 400, "{bad}");
+    }
+    assert_eq!(app.user.post_json("/api/mentor-chat/conversations", &json!({})).status, 405);
+    assert_eq!(app.user.get("/api/mentor-chat/elsewhere").status, 404);
+    assert_eq!(app.app.client().get("/api/mentor-chat/conversations").status, 401);
+}
+
+#[test]
 fn advice_and_chat_answer_as_docs_openapi_yaml_documents() {
     let spec = Spec::load();
     let app = start(&[]);

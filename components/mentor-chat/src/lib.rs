@@ -1,7 +1,9 @@
 //! `POST /api/mentor-chat` (DOMAIN §5.4): `{message, mentor, conversation_id?}` →
-//! `{reply, conversation_id, source, deal}`. `GET /api/mentor-chat` → `{"conversation": …, "deal": …}`:
-//! the user's most recently used conversation as they saw it (offline replies included), or
-//! null, so that the chat panel of a new tab or another device continues it.
+//! `{reply, conversation_id, source, deal}`. `GET /api/mentor-chat[?conversation_id=]` →
+//! `{"conversation": …, "deal": …}`: the user's most recently used conversation (or the one
+//! asked for) as they saw it, offline replies included, so that the chat panel of a new tab or
+//! another device continues it; `GET /api/mentor-chat/conversations` lists the user's earlier
+//! conversations (see `shown`).
 //!
 //! Unlike the original's single-turn chat, each conversation's recent turns (within a token
 //! budget) go back to the model, so follow-up questions work. Conversations belong to one user;
@@ -18,10 +20,12 @@
 //! message names that are not stored deals are listed in the prompt as having no figures here, so
 //! the model neither invents them nor takes the conversation's deal for them.
 
+mod shown;
+
 use llm_client::{ChatRequest, Config, Feature, LlmClient, cache, ledger, sanitize};
 use mentors::deal::{DealFacts, DealReference};
 use mentors::persona::Persona;
-use mentors::history::{self, ShownConversation, Turn};
+use mentors::history::{self, Turn};
 use mentors::{deal, knowledge, offline, prompt};
 use serde::{Deserialize, Serialize};
 use spin_sdk::http::{Method, Request, Response};
@@ -56,18 +60,26 @@ async fn handle(request: Request) -> Response {
 }
 
 async fn answer(request: Request) -> Result<Response, Response> {
+    let sub_path = request.header("spin-path-info").and_then(|v| v.as_str()).unwrap_or("").trim_end_matches('/').to_string();
     let method = request.method().clone();
-    if !matches!(method, Method::Get | Method::Post) {
-        return Err(http_kit::method_not_allowed("GET, POST"));
+    match (sub_path.as_str(), &method) {
+        ("", Method::Get | Method::Post) | ("/conversations", Method::Get) => {}
+        ("", _) => return Err(http_kit::method_not_allowed("GET, POST")),
+        ("/conversations", _) => return Err(http_kit::method_not_allowed("GET")),
+        (other, _) => return Err(http_kit::no_such_endpoint(&format!("/api/mentor-chat{other}"))),
     }
     let db = Connection::open_default().map_err(|e| http_kit::error(503, format!("database unavailable: {e}")))?;
     let user = accounts::require_user(&db, &request, accounts::Audience::Api)?;
-    let storage = |e: String| http_kit::error(503, e);
-    if method == Method::Get {
-        let conversation = history::latest(&db, user.id).map_err(storage)?;
-        let deal = deal_of(&db, conversation.as_ref(), &user).map_err(storage)?;
-        return Ok(http_kit::json(200, &serde_json::json!({ "conversation": conversation, "deal": deal })));
+    match (sub_path.as_str(), method) {
+        ("/conversations", _) => shown::list(&db, &user),
+        (_, Method::Get) => shown::conversation(&db, &user, request.query()),
+        _ => ask(&db, &user, &request).await,
     }
+}
+
+/// `POST /api/mentor-chat`: the question answered by the model, or offline.
+async fn ask(db: &Connection, user: &accounts::User, request: &Request) -> Result<Response, Response> {
+    let storage = |e: String| http_kit::error(503, e);
     let input: ChatInput = serde_json::from_slice(request.body())
         .map_err(|e| http_kit::error(400, format!("expected JSON {{\"message\", \"mentor\", \"conversation_id\"?}}: {e}")))?;
     let message = validated_message(input.message.as_deref())?;
@@ -75,14 +87,14 @@ async fn answer(request: Request) -> Result<Response, Response> {
         .ok_or_else(|| http_kit::error(400, "unknown mentor; use olyvia, joel, evelyn or errol"))?;
     let now = cache::now();
     let conversation_id = match input.conversation_id {
-        Some(id) if history::belongs_to(&db, id, user.id).map_err(storage)? => id,
+        Some(id) if history::belongs_to(db, id, user.id).map_err(storage)? => id,
         Some(_) => return Err(http_kit::error(404, "no such conversation")),
-        None => history::start(&db, user.id, persona.key(), now).map_err(storage)?,
+        None => history::start(db, user.id, persona.key(), now).map_err(storage)?,
     };
-    let earlier = history::recent(&db, conversation_id).map_err(storage)?;
-    let knowledge = knowledge::load_for_prompts(&db).map_err(storage)?;
-    let discussed = deal::load_discussed(&db, &message, &earlier, &user.settings).map_err(storage)?;
-    history::append(&db, conversation_id, Turn::User(&message), now).map_err(storage)?;
+    let earlier = history::recent(db, conversation_id).map_err(storage)?;
+    let knowledge = knowledge::load_for_prompts(db).map_err(storage)?;
+    let discussed = deal::load_discussed(db, &message, &earlier, &user.settings).map_err(storage)?;
+    history::append(db, conversation_id, Turn::User(&message), now).map_err(storage)?;
     let request = ChatRequest {
         feature: Feature::Chat,
         user_id: Some(user.id),
@@ -90,28 +102,20 @@ async fn answer(request: Request) -> Result<Response, Response> {
         temperature: 0.5,
         max_tokens: Some(300),
     };
-    let (reply, source) = match LlmClient::new(Config::from_variables(), &db).complete(&request).await {
+    let (reply, source) = match LlmClient::new(Config::from_variables(), db).complete(&request).await {
         Ok(completion) => {
             let reply = sanitize::html(&completion.content);
-            history::append(&db, conversation_id, Turn::Model(&reply), cache::now()).map_err(storage)?;
+            history::append(db, conversation_id, Turn::Model(&reply), cache::now()).map_err(storage)?;
             (reply, "llm")
         }
         Err(error) => {
-            ledger::record_offline_answer(&db, Feature::Chat);
+            ledger::record_offline_answer(db, Feature::Chat);
             let reply = offline::chat_html(persona, &message, &knowledge, &discussed, &error.to_string());
-            history::append(&db, conversation_id, Turn::Offline(&reply), cache::now()).map_err(storage)?;
+            history::append(db, conversation_id, Turn::Offline(&reply), cache::now()).map_err(storage)?;
             (reply, "offline")
         }
     };
     Ok(http_kit::json(200, &ChatReply { reply, conversation_id, mentor: persona.key(), source, deal: discussed.deal.as_ref().map(DealFacts::reference) }))
-}
-
-/// The deal a stored conversation of `user` is about: the one its next question is about unless
-/// that names another (the same turns go back to the model with it).
-fn deal_of(db: &Connection, conversation: Option<&ShownConversation>, user: &accounts::User) -> Result<Option<DealReference>, String> {
-    let Some(conversation) = conversation else { return Ok(None) };
-    let earlier = history::recent(db, conversation.id)?;
-    Ok(deal::load_discussed(db, "", &earlier, &user.settings)?.deal.as_ref().map(DealFacts::reference))
 }
 
 /// The trimmed message, or a 400 naming the limit.

@@ -3,10 +3,13 @@
 // it stays in the browser once the tab closes. A tab that starts without one asks the server for
 // the user's latest conversation (GET /api/mentor-chat) and continues it. A line under the title
 // names the deal the server says the conversation is about (the deal overlay starts such a
-// question, see 'chatabout'). User text is only ever a text node; replies go through safeFragment.
+// question, see 'chatabout'). "Earlier" lists the user's other conversations
+// (GET /api/mentor-chat/conversations); opening one shows it and the next question continues it.
+// User text is only ever a text node; replies go through safeFragment.
 
 import { getJson, postJson } from './api.js';
 import { byId, h, safeFragment, show } from './dom.js';
+import { dateTime } from './format.js';
 import { MENTORS, chooseMentor, currentMentor, mentorName } from './mentors.js';
 
 const STORAGE_KEY = 'agent_chat';
@@ -24,8 +27,8 @@ function load() {
 export function initChat() {
   const panel = byId('chat');
   if (!panel) return;
-  const [toggle, select, log, form, input, error, about] =
-    ['chat-toggle', 'chat-mentor', 'chat-log', 'chat-form', 'chat-input', 'chat-error', 'chat-deal'].map(byId);
+  const [toggle, select, log, form, input, error, about, earlier, earlierToggle] =
+    ['chat-toggle', 'chat-mentor', 'chat-log', 'chat-form', 'chat-input', 'chat-error', 'chat-deal', 'chat-history', 'chat-history-toggle'].map(byId);
   const restoring = sessionStorage.getItem(STORAGE_KEY) === null;
   let state = load();
   const save = () => sessionStorage.setItem(STORAGE_KEY, JSON.stringify(state));
@@ -59,6 +62,7 @@ export function initChat() {
   byId('chat-close').addEventListener('click', () => setOpen(false));
   panel.addEventListener('keydown', (event) => event.key === 'Escape' && setOpen(false));
   byId('chat-clear').addEventListener('click', () => {
+    showEarlier(false);
     state = fresh();
     save();
     log.replaceChildren();
@@ -72,6 +76,12 @@ export function initChat() {
   async function restoreLatest() {
     const { conversation, deal } = await getJson('/api/mentor-chat');
     if (!conversation || state.turns.length) return; // none yet, or the user started typing meanwhile
+    showConversation(conversation, deal);
+  }
+  // A stored conversation (GET /api/mentor-chat) becomes the panel's; its mentor is chosen first,
+  // on an empty state, so the switch adds no "Now talking to" line.
+  function showConversation(conversation, deal) {
+    state = fresh();
     if (conversation.mentor !== currentMentor()) chooseMentor(conversation.mentor);
     state = { conversationId: conversation.id, turns: conversation.turns.map((turn) => fromServer(turn, conversation.mentor)), deal: deal ?? null };
     save();
@@ -79,6 +89,37 @@ export function initChat() {
     log.replaceChildren(...state.turns.map(turnItem));
     log.scrollTop = log.scrollHeight;
   }
+
+  // "Earlier": the list of the user's conversations in place of the current one, and back.
+  async function showEarlier(open) {
+    earlier.hidden = !open;
+    log.hidden = open;
+    form.hidden = open;
+    earlierToggle.setAttribute('aria-expanded', String(open));
+    earlierToggle.textContent = open ? 'Back' : 'Earlier';
+    if (!open) return;
+    earlier.replaceChildren(h('li', { class: 'meta' }, 'Loading…'));
+    try {
+      const { conversations } = await getJson('/api/mentor-chat/conversations');
+      earlier.replaceChildren(...(conversations.length ? conversations.map(earlierItem) : [h('li', { class: 'meta' }, 'No chats yet.')]));
+    } catch (failure) {
+      earlier.replaceChildren(h('li', { class: 'form-error' }, `Could not load earlier chats: ${failure.message}`));
+    }
+  }
+  const earlierItem = (conversation) => h('li', { 'data-conversation': conversation.id },
+    h('button', { type: 'button', class: 'link', onclick: () => openEarlier(conversation.id) }, conversation.first_question || '(no question)'),
+    h('div', { class: 'meta' }, `${mentorName(conversation.mentor)} · ${dateTime(conversation.updated_at)} · ${conversation.turns} messages`));
+  async function openEarlier(id) {
+    try {
+      const { conversation, deal } = await getJson(`/api/mentor-chat?conversation_id=${encodeURIComponent(id)}`);
+      showConversation(conversation, deal);
+      showEarlier(false);
+      input.focus();
+    } catch (failure) {
+      show(error, `Could not open that chat: ${failure.message}`);
+    }
+  }
+  earlierToggle.addEventListener('click', () => showEarlier(earlier.hidden));
 
   // "Discuss this deal in the chat" (deal overlay): the question starts with the deal's ASIN,
   // which tells the server which deal the conversation is about; its follow-ups stay on it.

@@ -1,8 +1,9 @@
 //! Mentor chat history per user (`chat_conversations`, `chat_messages`). The original was
 //! single-turn (DOMAIN §2.5); here the most recent turns that fit a token budget are sent back
 //! as context, so follow-up questions work while the prompt stays bounded. The offline mentor's
-//! replies are kept as well, to show the conversation again as the user saw it ([`latest`]),
-//! but never go back to the model.
+//! replies are kept as well, to show a conversation again as the user saw it ([`shown`]), but
+//! never go back to the model. A user's earlier conversations are listed ([`list`]) so that any
+//! of them can be read and continued.
 
 use llm_client::Message;
 use serde::Serialize;
@@ -15,6 +16,8 @@ pub const HISTORY_TOKEN_BUDGET: u64 = 2000;
 const HISTORY_SCAN_LIMIT: i64 = 40;
 /// Turns of a conversation shown again in a new tab.
 const SHOWN_TURNS_LIMIT: i64 = 100;
+/// Characters of a conversation's first question that name it in the list.
+const TITLE_CHARS: i64 = 200;
 
 /// One turn as it is stored.
 #[derive(Clone, Copy, Debug)]
@@ -34,6 +37,18 @@ pub struct ShownConversation {
     pub mentor: String,
     /// Oldest first; at most the last [`SHOWN_TURNS_LIMIT`].
     pub turns: Vec<ShownTurn>,
+}
+
+/// A conversation as the list of earlier ones shows it.
+#[derive(Serialize, Debug)]
+pub struct ConversationSummary {
+    pub id: i64,
+    pub mentor: String,
+    /// The start of its first question (at most [`TITLE_CHARS`] characters).
+    pub first_question: String,
+    /// Stored turns, questions and replies.
+    pub turns: i64,
+    pub updated_at: i64,
 }
 
 #[derive(Serialize, Debug)]
@@ -125,15 +140,55 @@ pub fn append(db: &Connection, conversation_id: i64, turn: Turn<'_>, now: i64) -
     .map_err(sql_error)
 }
 
-/// The user's most recently used conversation, if any, with its last turns.
-pub fn latest(db: &Connection, user_id: i64) -> Result<Option<ShownConversation>, String> {
-    let conversation = db
+/// The id of the user's most recently used conversation (the one with the newest turn), if any.
+pub fn latest(db: &Connection, user_id: i64) -> Result<Option<i64>, String> {
+    let result = db
         .execute(
-            "SELECT id, mentor FROM chat_conversations WHERE user_id = ? ORDER BY updated_at DESC, id DESC LIMIT 1",
+            "SELECT c.id FROM chat_conversations c WHERE c.user_id = ? \
+             ORDER BY (SELECT max(m.id) FROM chat_messages m WHERE m.conversation_id = c.id) DESC NULLS LAST, c.id DESC LIMIT 1",
             &[Value::Integer(user_id)],
         )
         .map_err(sql_error)?;
-    let Some((id, mentor)) = conversation.rows.first().and_then(|row| Some((integer(&row.values, 0)?, text(&row.values, 1)?))) else {
+    Ok(result.rows.first().and_then(|row| integer(&row.values, 0)))
+}
+
+/// The user's conversations that hold any turn, most recently used (newest turn) first, at most
+/// `limit`. Timestamps are whole seconds; the turns' ids order them within one.
+pub fn list(db: &Connection, user_id: i64, limit: u32) -> Result<Vec<ConversationSummary>, String> {
+    let result = db
+        .execute(
+            "SELECT c.id, c.mentor, c.updated_at, \
+                    (SELECT substr(m.content, 1, ?2) FROM chat_messages m WHERE m.conversation_id = c.id AND m.role = 'user' ORDER BY m.id LIMIT 1), \
+                    (SELECT count(*) FROM chat_messages m WHERE m.conversation_id = c.id), \
+                    (SELECT max(m.id) FROM chat_messages m WHERE m.conversation_id = c.id) AS last_turn \
+             FROM chat_conversations c WHERE c.user_id = ?1 AND last_turn IS NOT NULL \
+             ORDER BY last_turn DESC LIMIT ?3",
+            &[Value::Integer(user_id), Value::Integer(TITLE_CHARS), Value::Integer(i64::from(limit))],
+        )
+        .map_err(sql_error)?;
+    Ok(result
+        .rows
+        .iter()
+        .map(|row| ConversationSummary {
+            id: integer(&row.values, 0).unwrap_or_default(),
+            mentor: text(&row.values, 1).unwrap_or_default(),
+            updated_at: integer(&row.values, 2).unwrap_or_default(),
+            first_question: text(&row.values, 3).unwrap_or_default(),
+            turns: integer(&row.values, 4).unwrap_or_default(),
+        })
+        .collect())
+}
+
+/// Conversation `id` of `user_id` with its last turns, as the user saw them; `None` when there is
+/// no such conversation of theirs.
+pub fn shown(db: &Connection, id: i64, user_id: i64) -> Result<Option<ShownConversation>, String> {
+    let conversation = db
+        .execute(
+            "SELECT mentor FROM chat_conversations WHERE id = ? AND user_id = ?",
+            &[Value::Integer(id), Value::Integer(user_id)],
+        )
+        .map_err(sql_error)?;
+    let Some(mentor) = conversation.rows.first().and_then(|row| text(&row.values, 0)) else {
         return Ok(None);
     };
     let messages = db
