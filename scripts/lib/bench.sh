@@ -40,9 +40,17 @@ rss_kb() {
     awk '/^VmRSS/ {print $2}' "/proc/$1/status"
 }
 
-# login_cookie BASE_URL USER PASSWORD: prints the session cookie (`name=value`) of a JSON login.
+# login_cookie BASE_URL USER PASSWORD [SETTINGS_JSON]: prints the session cookie (`name=value`)
+# of a JSON login; with SETTINGS_JSON, first saves those settings for the user.
 login_cookie() {
-    curl -sS -D - -o /dev/null -H 'content-type: application/json' \
-        -d "{\"username\":\"$2\",\"password\":\"$3\"}" "$1/login" |
-        grep -i '^set-cookie:' | sed -E 's/^[Ss]et-[Cc]ookie: ([^;]*);.*/\1/'
+    local answer cookie csrf
+    answer="$(curl -sS -D - -H 'content-type: application/json' \
+        -d "{\"username\":\"$2\",\"password\":\"$3\"}" "$1/login")"
+    cookie="$(grep -i '^set-cookie:' <<<"$answer" | sed -E 's/^[Ss]et-[Cc]ookie: ([^;]*);.*/\1/')"
+    if [ -n "${4:-}" ]; then
+        csrf="$(sed -nE 's/.*"csrf_token":"([^"]*)".*/\1/p' <<<"$answer")"
+        curl -sSf -o /dev/null -H "cookie: $cookie" -H "x-csrf-token: $csrf" \
+            -H 'content-type: application/json' -d "$4" "$1/api/settings"
+    fi
+    echo "$cookie"
 }

@@ -397,6 +397,40 @@ fn a_new_tab_gets_the_latest_conversation_back_and_offline_replies_never_reach_t
 }
 
 #[test]
+fn advice_whose_reader_left_before_the_answer_is_still_kept_and_costs_one_call() {
+    use std::io::Write;
+    let app = start(&[]);
+    app.insert_deals(&[good_deal(ASIN)]);
+    app.llm.set_delay(Duration::from_millis(1500));
+    // The reader closes the overlay (the browser drops the request) while the mentor thinks.
+    let address = app.app.base_url.trim_start_matches("http://").to_string();
+    let mut stream = std::net::TcpStream::connect(&address).unwrap();
+    write!(stream, "GET /api/ava-advice/{ASIN}?mentor=olyvia HTTP/1.1\r\nHost: {address}\r\nCookie: {}\r\n\r\n", app.user.cookie).unwrap();
+    let asked = app.app.wait_until(Duration::from_secs(10), || app.llm.request_count() == 1);
+    assert!(asked, "the provider was asked");
+    stream.shutdown(std::net::Shutdown::Both).unwrap();
+    drop(stream);
+    // As on Spin, the handler runs to its end: the answer is stored, and reopening the deal gets it.
+    let cached = app.app.wait_until(Duration::from_secs(10), || {
+        let reply = app.advice(ASIN, "olyvia");
+        assert_eq!(reply.status, 200, "{}", reply.body);
+        reply.json()["source"] == "cache"
+    });
+    assert!(cached, "the answer of the abandoned request was cached");
+    assert_eq!(app.llm.request_count(), 1, "one provider call in all");
+    assert_eq!(app.usage("advice").0, 1, "and one in the ledger");
+
+    // Its in-flight mark stays until its time limit (the cache answers meanwhile); a question
+    // whose call fails for good takes its mark back, so nobody waits for an answer never coming.
+    let marks = || -> i64 { app.app.database().query_row("SELECT COUNT(*) FROM ai_in_flight", [], |row| row.get(0)).unwrap() };
+    assert_eq!(marks(), 1);
+    app.llm.set_delay(Duration::ZERO);
+    app.llm.fail_every_request(Some(LlmFault::ServerError));
+    assert_eq!(advice_source(&app, ASIN, "joel"), "offline");
+    assert_eq!(marks(), 1, "the failed question's mark is gone");
+}
+
+#[test]
 fn earlier_conversations_are_listed_and_each_can_be_read_and_continued() {
     let spec = Spec::load();
     let app = start(&[]);

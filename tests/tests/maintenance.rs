@@ -61,6 +61,9 @@ fn seed(db: &Connection, kv: &Connection) {
     for day in ["2020-01-01", "2099-01-01"] {
         db.execute("INSERT INTO ai_user_usage (day, user_id, calls) VALUES (?1, 1, 3)", [day]).unwrap();
     }
+    for (key, until) in [("advice:answered", now - 60), ("advice:asking", now + 3600)] {
+        db.execute("INSERT INTO ai_in_flight (cache_key, until) VALUES (?1, ?2)", params![key, until]).unwrap();
+    }
     kv.execute_batch(
         "CREATE TABLE IF NOT EXISTS spin_key_value (store TEXT NOT NULL, key TEXT NOT NULL, value BLOB NOT NULL,
                                                     PRIMARY KEY (store, key))",
@@ -109,6 +112,7 @@ fn maintenance_prunes_each_kind_of_data_to_its_bound() {
     // The jobs worker may have picked up the pending one meanwhile; either way it is not pruned.
     assert_eq!(strings(&db, "SELECT input FROM learn_jobs ORDER BY input"), vec!["old pending", "recent done"]);
     assert_eq!(strings(&db, "SELECT day FROM ai_user_usage"), vec!["2099-01-01"]);
+    assert_eq!(strings(&db, "SELECT cache_key FROM ai_in_flight"), vec!["advice:asking"]);
     let mut keys = strings(&kv, "SELECT key FROM spin_key_value WHERE store = 'default'");
     keys.sort();
     assert!(!keys.contains(&"expired".to_string()), "{keys:?}");
@@ -118,5 +122,6 @@ fn maintenance_prunes_each_kind_of_data_to_its_bound() {
     assert_eq!(summary["sessions"], 2);
     assert_eq!(summary["chat_messages"], 102);
     assert_eq!(summary["learn_jobs"], 2);
+    assert_eq!(summary["ai_in_flight_marks"], 1);
     assert_eq!(summary["cache_entries"], 1);
 }

@@ -3,9 +3,11 @@
 //!
 //! The answer is cached in the key-value store under everything it depends on (deal figures for
 //! this user, the user's settings, the knowledge version, persona, model), so an unchanged
-//! question never costs a second provider call and a changed deal is a miss. Without a provider,
-//! when it fails, or when the budget is used up, the persona's rule-based assessment answers
-//! instead, marked `"source": "offline"`.
+//! question never costs a second provider call and a changed deal is a miss. While a question is
+//! with the provider it is marked in flight (in the ledger's reservation), and the same question
+//! arriving meanwhile (the deal closed and opened again, a second tab) waits for that answer.
+//! Without a provider, when it fails, or when the budget is used up, the persona's rule-based
+//! assessment answers instead, marked `"source": "offline"`.
 
 use llm_client::{ChatRequest, Config, Feature, LlmClient, cache, ledger, sanitize};
 use mentors::deal::{self, DealFacts};
@@ -53,7 +55,11 @@ async fn answer(request: Request) -> Result<Response, Response> {
     let store = Store::open_default().map_err(|e| http_kit::error(503, format!("key-value store unavailable: {e}")))?;
     let key = cache_key(persona, &facts, &knowledge, &user.settings, &config);
     let now = cache::now();
-    if let Some(advice) = cache::get(&store, &key, now) {
+    let mut cached = cache::get(&store, &key, now);
+    if cached.is_none() && ledger::is_in_flight(&db, &key, now) {
+        cached = cache::wait_for_answer(&db, &store, &key).await;
+    }
+    if let Some(advice) = cached {
         ledger::record_cache_hit(&db, Feature::Advice);
         return Ok(respond(advice, persona, "cache", None));
     }
@@ -64,7 +70,7 @@ async fn answer(request: Request) -> Result<Response, Response> {
         temperature: 0.4,
         max_tokens: Some(1000),
     };
-    match LlmClient::new(config, &db).complete(&request).await {
+    match LlmClient::new(config, &db).answering(&key).complete(&request).await {
         Ok(completion) => {
             let advice = sanitize::html(&completion.content);
             cache::put(&store, &key, &advice, now, CACHE_TTL_SECS);

@@ -1,9 +1,9 @@
 //! The hourly maintenance job. Everything the app keeps grows with use; this is where each kind
 //! of data gets its bound, so the database of a year-old install is as small as a month-old one:
-//! expired sessions go, chat history is capped per user, finished learn jobs and old per-user AI
-//! counts are pruned, expired key-value cache entries are swept (Spin's store has no TTL), and
-//! SQLite refreshes its query-planner statistics. What was done is recorded in `system_state`
-//! under `maintenance`.
+//! expired sessions go, chat history is capped per user, finished learn jobs, old per-user AI
+//! counts and expired in-flight marks of AI questions are pruned, expired key-value cache entries
+//! are swept (Spin's store has no TTL), and SQLite refreshes its query-planner statistics. What
+//! was done is recorded in `system_state` under `maintenance`.
 
 mod prune;
 
@@ -21,6 +21,7 @@ struct Outcome {
     chat_messages: usize,
     learn_jobs: usize,
     ai_user_usage_days: usize,
+    ai_in_flight_marks: usize,
     cache_entries: usize,
 }
 
@@ -41,6 +42,7 @@ fn run(now: i64) -> Result<(), String> {
         chat_messages: prune::chat_history(&db, now)?,
         learn_jobs: prune::finished_learn_jobs(&db, now)?,
         ai_user_usage_days: prune::old_ai_user_usage(&db, now)?,
+        ai_in_flight_marks: prune::expired_ai_in_flight(&db, now)?,
         cache_entries: kv_ttl::sweep(&store, now).map_err(|e| format!("sweeping the cache: {e}"))?,
     };
     db.execute("PRAGMA optimize", &[]).map_err(|e| format!("PRAGMA optimize: {e}"))?;

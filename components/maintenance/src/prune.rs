@@ -70,3 +70,8 @@ pub fn old_ai_user_usage(db: &Connection, now: i64) -> Result<usize, String> {
         &[Value::Integer(now), Value::Text(format!("-{AI_USER_USAGE_RETENTION_DAYS} days"))],
     )
 }
+
+/// In-flight marks of AI questions whose time limit has passed (answered or abandoned).
+pub fn expired_ai_in_flight(db: &Connection, now: i64) -> Result<usize, String> {
+    delete(db, "DELETE FROM ai_in_flight WHERE until <= ?1", &[Value::Integer(now)])
+}

@@ -6,8 +6,10 @@
 //! input is simply a miss; nothing has to be invalidated. Entries are kv-ttl envelopes, so the
 //! maintenance job sweeps the expired ones.
 
+use crate::{ledger, timer};
 use sha2::{Digest, Sha256};
 use spin_sdk::key_value::Store;
+use spin_sdk::sqlite::Connection;
 
 /// The cache key for `parts` under `prefix`.
 pub fn key(prefix: &str, parts: &[&str]) -> String {
@@ -31,6 +33,25 @@ pub fn get(store: &Store, key: &str, now: i64) -> Option<String> {
 pub fn put(store: &Store, key: &str, value: &str, now: i64, ttl_secs: i64) {
     if let Err(error) = kv_ttl::set(store, key, value.as_bytes(), now + ttl_secs) {
         eprintln!("answer cache: could not store {key}: {error}");
+    }
+}
+
+/// How often a request waiting for another's answer looks for it.
+const ANSWER_POLL: std::time::Duration = std::time::Duration::from_millis(500);
+
+/// Waits while another request asks the provider the question cached under `key`
+/// (`ledger::is_in_flight`): that answer once stored, or `None` when the other request failed
+/// for good or its time ran out — the caller then asks itself.
+pub async fn wait_for_answer(db: &Connection, store: &Store, key: &str) -> Option<String> {
+    loop {
+        let now = now();
+        if let Some(answer) = get(store, key, now) {
+            return Some(answer);
+        }
+        if !ledger::is_in_flight(db, key, now) {
+            return None;
+        }
+        timer::sleep(ANSWER_POLL).await;
     }
 }
 

@@ -81,15 +81,34 @@ fn refusal(db: &Connection, feature: Feature, user_id: Option<i64>, limits: &Lim
     Ok(None)
 }
 
-/// Counts one provider request for today, or refuses it when the app's budget, the feature's
-/// share or the user's cap is used up.
-pub fn reserve(db: &Connection, feature: Feature, user_id: Option<i64>, limits: &Limits) -> Result<(), LlmError> {
-    sqlite_kit::transaction(db, |db| reserve_in_transaction(db, feature, user_id, limits))
+/// A question being answered: its cache key and until when (unix seconds) it may take.
+#[derive(Clone, Debug)]
+pub struct InFlight {
+    pub cache_key: String,
+    pub until: i64,
 }
 
-fn reserve_in_transaction(db: &Connection, feature: Feature, user_id: Option<i64>, limits: &Limits) -> Result<(), LlmError> {
+/// Counts one provider request for today, or refuses it when the app's budget, the feature's
+/// share or the user's cap is used up; marks `in_flight` in the same transaction.
+pub fn reserve(db: &Connection, feature: Feature, user_id: Option<i64>, limits: &Limits, in_flight: Option<&InFlight>) -> Result<(), LlmError> {
+    sqlite_kit::transaction(db, |db| reserve_in_transaction(db, feature, user_id, limits, in_flight))
+}
+
+fn reserve_in_transaction(
+    db: &Connection,
+    feature: Feature,
+    user_id: Option<i64>,
+    limits: &Limits,
+    in_flight: Option<&InFlight>,
+) -> Result<(), LlmError> {
     if let Some(refusal) = refusal(db, feature, user_id, limits)? {
         return Err(refusal);
+    }
+    if let Some(in_flight) = in_flight {
+        db.execute(
+            "INSERT INTO ai_in_flight (cache_key, until) VALUES (?1, ?2) ON CONFLICT (cache_key) DO UPDATE SET until = excluded.until",
+            &[Value::Text(in_flight.cache_key.clone()), Value::Integer(in_flight.until)],
+        )?;
     }
     let feature_name = Value::Text(feature.as_str().into());
     db.execute(
@@ -105,6 +124,19 @@ fn reserve_in_transaction(db: &Connection, feature: Feature, user_id: Option<i64
         )?;
     }
     Ok(())
+}
+
+/// Whether the answer for `cache_key` is being asked of the provider at `now`.
+pub fn is_in_flight(db: &Connection, cache_key: &str, now: i64) -> bool {
+    db.execute("SELECT 1 FROM ai_in_flight WHERE cache_key = ?1 AND until > ?2", &[Value::Text(cache_key.into()), Value::Integer(now)])
+        .is_ok_and(|result| !result.rows.is_empty())
+}
+
+/// Takes the mark of a question whose call failed for good, so that those waiting ask themselves.
+pub fn clear_in_flight(db: &Connection, cache_key: &str) {
+    if let Err(error) = db.execute("DELETE FROM ai_in_flight WHERE cache_key = ?1", &[Value::Text(cache_key.into())]) {
+        eprintln!("ai_in_flight: could not clear {cache_key}: {error}");
+    }
 }
 
 /// Rough token count (4 characters per token), for history budgets and providers that omit `usage`.

@@ -27,6 +27,9 @@ use serde::Serialize;
 use spin_sdk::sqlite::Connection;
 use std::time::Instant;
 
+/// How long past the provider's time limit an in-flight mark outlives a request that died.
+const IN_FLIGHT_MARGIN_SECS: i64 = 5;
+
 /// One chat message of the OpenAI wire format.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Message {
@@ -73,11 +76,20 @@ pub struct LlmClient<'a> {
     db: &'a Connection,
     max_attempts: u32,
     feature_daily_budget: Option<u64>,
+    answering: Option<String>,
 }
 
 impl<'a> LlmClient<'a> {
     pub fn new(config: Config, db: &'a Connection) -> Self {
-        LlmClient { config, db, max_attempts: retry::MAX_ATTEMPTS, feature_daily_budget: None }
+        LlmClient { config, db, max_attempts: retry::MAX_ATTEMPTS, feature_daily_budget: None, answering: None }
+    }
+
+    /// Marks the calls of this client as answering the question cached under `cache_key`
+    /// (`ledger::is_in_flight`), so that the same question arriving meanwhile can wait for the
+    /// answer (`cache::wait_for_answer`); the mark goes when the call fails for good.
+    pub fn answering(mut self, cache_key: &str) -> Self {
+        self.answering = Some(cache_key.to_string());
+        self
     }
 
     /// One attempt per call: pipeline calls (DOMAIN §6.1) are not retried, so a failing provider
@@ -118,11 +130,30 @@ impl<'a> LlmClient<'a> {
         let deadline = Instant::now() + self.config.timeout;
         let body = provider::request_body(&self.config.model, request);
         let limits = self.limits();
+        let in_flight = self.answering.as_ref().map(|cache_key| ledger::InFlight {
+            cache_key: cache_key.clone(),
+            until: cache::now() + self.config.timeout.as_secs() as i64 + IN_FLIGHT_MARGIN_SECS,
+        });
+        let result = self.attempts(request, &body, deadline, &limits, in_flight.as_ref()).await;
+        if let (Err(_), Some(in_flight)) = (&result, &in_flight) {
+            ledger::clear_in_flight(self.db, &in_flight.cache_key);
+        }
+        result
+    }
+
+    async fn attempts(
+        &self,
+        request: &ChatRequest,
+        body: &[u8],
+        deadline: Instant,
+        limits: &ledger::Limits,
+        in_flight: Option<&ledger::InFlight>,
+    ) -> Result<Completion, LlmError> {
         let mut attempt = 0;
         loop {
-            ledger::reserve(self.db, request.feature, request.user_id, &limits)?;
+            ledger::reserve(self.db, request.feature, request.user_id, limits, in_flight)?;
             let remaining = deadline.saturating_duration_since(Instant::now());
-            let failure = match provider::attempt(&self.config, &body, remaining).await {
+            let failure = match provider::attempt(&self.config, body, remaining).await {
                 Ok(completion) => {
                     ledger::record_completion(self.db, request.feature, completion.prompt_tokens, completion.completion_tokens);
                     return Ok(completion);
