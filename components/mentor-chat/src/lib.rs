@@ -13,12 +13,13 @@
 //! the offline assessment of the deal the conversation is about. The question and the offline
 //! reply are kept in the history; only the model's own replies go back to it as context.
 //!
-//! The deal a conversation is about is the stored deal its newest question naming an ASIN or ISBN names
-//! (`mentors::deal::load_discussed`); its figures, for this user's costs, go into the prompt, so
-//! "and in August?" after "what about 0134093410?" is answered about that book, and the answer
-//! names it (`deal`) so that the chat panel can show what the mentor is looking at. Books the new
-//! message names that are not stored deals are listed in the prompt as having no figures here, so
-//! the model neither invents them nor takes the conversation's deal for them.
+//! The deal a conversation is about is the stored deal named (by ASIN or ISBN) in its newest
+//! question that names one (`mentors::deal::load_discussed`); its figures, for this user's costs,
+//! go into the prompt, so "and in August?" after "what about 0134093410?" is answered about that
+//! book, and the answer names it (`deal`) so that the chat panel can show what the mentor is
+//! looking at. Books the new message names that are not stored deals are listed in the prompt as
+//! having no figures here, so the model neither invents them nor takes the conversation's deal
+//! for them.
 
 mod shown;
 
