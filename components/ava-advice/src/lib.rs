@@ -9,6 +9,7 @@
 //! Without a provider, when it fails, or when the budget is used up, the persona's rule-based
 //! assessment answers instead, marked `"source": "offline"`.
 
+use domain::book_code;
 use llm_client::{ChatRequest, Config, Feature, LlmClient, cache, ledger, sanitize};
 use mentors::deal::{self, DealFacts};
 use mentors::knowledge::{self, Knowledge};
@@ -91,7 +92,7 @@ fn respond(advice: String, persona: Persona, source: &'static str, offline_reaso
 fn asin_from_path(request: &Request) -> Result<String, Response> {
     let suffix = request.header("spin-path-info").and_then(|v| v.as_str()).unwrap_or("");
     let asin = suffix.trim_start_matches('/');
-    if deal::is_asin(asin) {
+    if book_code::is_asin_shaped(asin) {
         Ok(asin.to_ascii_uppercase())
     } else {
         Err(http_kit::error(400, "expected /api/ava-advice/<asin> with a 10-character ASIN"))

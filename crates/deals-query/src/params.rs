@@ -218,7 +218,7 @@ fn condition_group(label: &str) -> Option<&'static [&'static str]> {
 
 /// `asin` upper-cased if it is ten letters or digits (an ASIN or ISBN-10), else an error naming `asin`.
 pub fn asin(text: &str) -> Result<String, ParamError> {
-    if text.len() == 10 && text.bytes().all(|b| b.is_ascii_alphanumeric()) {
+    if domain::book_code::is_asin_shaped(text) {
         Ok(text.to_ascii_uppercase())
     } else {
         Err(error("asin", "must be 10 letters or digits"))

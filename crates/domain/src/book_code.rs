@@ -6,6 +6,12 @@
 //! as the ASIN lets a deal be found (search box, mentor chat) by whichever number the user has.
 //! ISBN-13s that start with `979` have no ISBN-10, so they name no book ASIN.
 
+/// Whether `code` has the shape of an ASIN as Amazon and Keepa write them: 10 ASCII letters or
+/// digits (DOMAIN §3.3 step 5). Whether it names a stored deal is for the deals to say.
+pub fn is_asin_shaped(code: &str) -> bool {
+    code.len() == 10 && code.bytes().all(|b| b.is_ascii_alphanumeric())
+}
+
 /// The ASIN `code` names, upper-cased: an ISBN-10 (nine digits and a digit or `X`), an Amazon
 /// ASIN (`B0` and eight letters or digits), or an ISBN-13 of the `978` range whose check digit
 /// is right; hyphens anywhere are ignored. `None` for anything else, including ten-letter words.
@@ -39,7 +45,7 @@ fn is_isbn10_shaped(code: &str) -> bool {
 }
 
 fn is_amazon_asin(code: &str) -> bool {
-    code.starts_with("B0") && code.bytes().all(|b| b.is_ascii_alphanumeric())
+    code.starts_with("B0") && is_asin_shaped(code)
 }
 
 /// The ISBN-10 of a valid `978` ISBN-13 (13 digits whose 1-3-1-3… weighted sum is a multiple of
@@ -62,6 +68,15 @@ fn isbn13_to_isbn10(isbn13: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn asin_shape() {
+        assert!(is_asin_shaped("0856485837"));
+        assert!(is_asin_shaped("B00ABCDEFG"));
+        assert!(!is_asin_shaped("085648583"));
+        assert!(!is_asin_shaped("0856485837;"));
+        assert!(!is_asin_shaped("../../etc/"));
+    }
 
     #[test]
     fn isbn13s_of_the_978_range_read_as_their_isbn10() {

@@ -52,11 +52,6 @@ pub struct DealReference {
     pub title: Option<String>,
 }
 
-/// Whether `asin` is shaped like an ASIN / ISBN-10 (10 ASCII letters or digits).
-pub fn is_asin(asin: &str) -> bool {
-    asin.len() == 10 && asin.bytes().all(|b| b.is_ascii_alphanumeric())
-}
-
 /// Most ASIN-looking words of a conversation looked up in the deals (bounds the queries one
 /// chat message can cause).
 const MAX_MENTIONED: usize = 5;
@@ -229,15 +224,6 @@ impl DealFacts {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn asin_shape() {
-        assert!(is_asin("0856485837"));
-        assert!(is_asin("B00ABCDEFG"));
-        assert!(!is_asin("085648583"));
-        assert!(!is_asin("0856485837;"));
-        assert!(!is_asin("../../etc/"));
-    }
 
     #[test]
     fn a_conversation_names_its_deals_newest_first() {

@@ -34,7 +34,7 @@ impl Deal {
     /// the response parser reports beside the page rather than failing the page (§3.3 step 5).
     pub(super) fn from_wire(raw: wire::Deal, field: &str) -> Result<Deal, KeepaError> {
         let asin = raw.asin.ok_or_else(|| KeepaError::invalid(format!("{field}.asin"), "missing"))?;
-        if !super::Product::is_valid_asin(&asin) {
+        if !crate::book_code::is_asin_shaped(&asin) {
             return Err(KeepaError::invalid(format!("{field}.asin"), format!("{asin:?} is not 10 alphanumerics")));
         }
         Ok(Deal {

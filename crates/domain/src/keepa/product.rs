@@ -1,6 +1,7 @@
 //! A Keepa product (`/product`, DOMAIN §3.2): identity, fee inputs, `csv` history, `stats` and
 //! live `offers`, validated so that the analysis can trust every value it reads.
 
+use crate::book_code;
 use crate::money::Cents;
 use crate::time::UnixSeconds;
 
@@ -48,14 +49,9 @@ impl Product {
         self.history.get(series.index()).map_or(&[], Vec::as_slice)
     }
 
-    /// Whether `asin` has Keepa's ASIN shape (10 ASCII alphanumerics, §3.3 step 5).
-    pub fn is_valid_asin(asin: &str) -> bool {
-        asin.len() == 10 && asin.bytes().all(|b| b.is_ascii_alphanumeric())
-    }
-
     pub(super) fn from_wire(raw: wire::Product, field: &str) -> Result<Product, KeepaError> {
         let asin = raw.asin.ok_or_else(|| KeepaError::invalid(format!("{field}.asin"), "missing"))?;
-        if !Product::is_valid_asin(&asin) {
+        if !book_code::is_asin_shaped(&asin) {
             return Err(KeepaError::invalid(format!("{field}.asin"), format!("{asin:?} is not 10 alphanumerics")));
         }
         let history = raw
