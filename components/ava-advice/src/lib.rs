@@ -56,11 +56,7 @@ async fn answer(request: Request) -> Result<Response, Response> {
     let store = Store::open_default().map_err(|e| http_kit::error(503, format!("key-value store unavailable: {e}")))?;
     let key = cache_key(persona, &facts, &knowledge, &user.settings, &config);
     let now = cache::now();
-    let mut cached = cache::get(&store, &key, now);
-    if cached.is_none() && ledger::is_in_flight(&db, &key, now) {
-        cached = cache::wait_for_answer(&db, &store, &key).await;
-    }
-    if let Some(advice) = cached {
+    if let Some(advice) = cache::get_or_wait(&db, &store, &key).await {
         ledger::record_cache_hit(&db, Feature::Advice);
         return Ok(respond(advice, persona, "cache", None));
     }

@@ -39,10 +39,10 @@ pub fn put(store: &Store, key: &str, value: &str, now: i64, ttl_secs: i64) {
 /// How often a request waiting for another's answer looks for it.
 const ANSWER_POLL: std::time::Duration = std::time::Duration::from_millis(500);
 
-/// Waits while another request asks the provider the question cached under `key`
-/// (`ledger::is_in_flight`): that answer once stored, or `None` when the other request failed
-/// for good or its time ran out — the caller then asks itself.
-pub async fn wait_for_answer(db: &Connection, store: &Store, key: &str) -> Option<String> {
+/// The cached answer for `key`, waiting for it while another request asks the provider the same
+/// question (`ledger::is_in_flight`); `None` when nothing is cached and nobody is asking, or the
+/// other request failed for good or ran out of time — the caller then asks itself.
+pub async fn get_or_wait(db: &Connection, store: &Store, key: &str) -> Option<String> {
     loop {
         let now = now();
         if let Some(answer) = get(store, key, now) {

@@ -86,7 +86,7 @@ impl<'a> LlmClient<'a> {
 
     /// Marks the calls of this client as answering the question cached under `cache_key`
     /// (`ledger::is_in_flight`), so that the same question arriving meanwhile can wait for the
-    /// answer (`cache::wait_for_answer`); the mark goes when the call fails for good.
+    /// answer (`cache::get_or_wait`); the mark goes when the call fails for good.
     pub fn answering(mut self, cache_key: &str) -> Self {
         self.answering = Some(cache_key.to_string());
         self
