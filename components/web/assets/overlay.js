@@ -28,7 +28,8 @@ export function initOverlay() {
   });
 }
 
-export async function openDeal(row) {
+/** Opens `row` (a grid row, or the full deal when `full` is it already) and fills in the rest. */
+export async function openDeal(row, full = null) {
   shown = row;
   const asin = encodeURIComponent(row.asin);
   byId('overlay-title').textContent = row.title ?? row.asin;
@@ -39,7 +40,7 @@ export async function openDeal(row) {
   if (!dialog.open) dialog.showModal();
   addressDeal(row.asin);
   showAdvice(row.asin);
-  const [deal, history] = await Promise.allSettled([getJson(`/api/deals/${asin}`), getJson(`/api/deals/${asin}/history`)]);
+  const [deal, history] = await Promise.allSettled([full ?? getJson(`/api/deals/${asin}`), getJson(`/api/deals/${asin}/history`)]);
   if (deal.status === 'fulfilled') fill(deal.value);
   const listAt = deal.status === 'fulfilled' ? deal.value.list_at : row.list_at;
   if (history.status === 'fulfilled') drawChart(chart, history.value, listAt);
@@ -48,7 +49,8 @@ export async function openDeal(row) {
 
 /** Opens the deal stored under `asin`; rejects (with the API's message) when there is none. */
 export async function openDealByAsin(asin) {
-  await openDeal(await getJson(`/api/deals/${encodeURIComponent(asin)}`));
+  const deal = await getJson(`/api/deals/${encodeURIComponent(asin)}`);
+  await openDeal(deal, deal);
 }
 
 /** The deal of this view in the address (`?deal=`), or none; the rest of the address is kept. */
