@@ -9,7 +9,7 @@
 
 import { getJson, postJson } from './api.js';
 import { byId, h, safeFragment, show } from './dom.js';
-import { dateTime } from './format.js';
+import { counted, dateTime } from './format.js';
 import { MENTORS, chooseMentor, currentMentor, mentorName } from './mentors.js';
 
 const STORAGE_KEY = 'agent_chat';
@@ -108,7 +108,7 @@ export function initChat() {
   }
   const earlierItem = (conversation) => h('li', { 'data-conversation': conversation.id },
     h('button', { type: 'button', class: 'link', onclick: () => openEarlier(conversation.id) }, conversation.first_question || '(no question)'),
-    h('div', { class: 'meta' }, `${mentorName(conversation.mentor)} · ${dateTime(conversation.updated_at)} · ${conversation.turns} messages`));
+    h('div', { class: 'meta' }, `${mentorName(conversation.mentor)} · ${dateTime(conversation.updated_at)} · ${counted(conversation.turns, 'message', 'messages')}`));
   async function openEarlier(id) {
     try {
       const { conversation, deal } = await getJson(`/api/mentor-chat?conversation_id=${encodeURIComponent(id)}`);

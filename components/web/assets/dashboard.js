@@ -7,6 +7,7 @@
 import './shell.js';
 import { getJson } from './api.js';
 import { byId, show } from './dom.js';
+import { counted } from './format.js';
 import { filterParams, initFilters } from './filters.js';
 import { firstOrder, renderHeaders, renderRows } from './grid.js';
 import { initOverlay, openDeal, openDealByAsin } from './overlay.js';
@@ -42,12 +43,12 @@ async function load() {
   params.set('limit', view.limit);
   byId('deals').setAttribute('aria-busy', 'true');
   try {
-    const [listing, counted] = await Promise.all([
+    const [listing, matching] = await Promise.all([
       getJson(`/api/deals?${params}`, { signal }),
       getJson(`/api/deal-count?${filters}`, { signal }).catch(() => null),
     ]);
     show(byId('grid-error'), '');
-    baseline = counted;
+    baseline = matching;
     byId('new-deals').hidden = true;
     render(listing);
   } catch (failure) {
@@ -61,7 +62,7 @@ function render({ deals, pagination }) {
   renderHeaders(byId('deal-headers'), view.sort, sortBy);
   renderRows(byId('deal-rows'), deals, (deal) => openDeal(deal));
   const total = pagination.total_records;
-  byId('result-count').textContent = `${total.toLocaleString('en-US')} deal${total === 1 ? '' : 's'}`;
+  byId('result-count').textContent = counted(total, 'deal', 'deals');
   const pages = Math.max(1, pagination.total_pages);
   byId('page-status').textContent = `Page ${pagination.current_page} of ${pages}`;
   byId('page-prev').disabled = pagination.current_page <= 1;
@@ -86,7 +87,7 @@ async function pollNewDeals() {
   if (!now || now.max_id <= baseline.max_id) return;
   const added = now.count - baseline.count;
   const button = byId('new-deals');
-  button.textContent = added > 0 ? `${added} new deal${added === 1 ? '' : 's'} — show` : 'New deals — show';
+  button.textContent = added > 0 ? `${counted(added, 'new deal', 'new deals')} — show` : 'New deals — show';
   button.hidden = false;
 }
 

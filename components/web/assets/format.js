@@ -21,6 +21,9 @@ export function rank(value) {
 
 export const count = (value) => (has(value) ? Number(value).toLocaleString('en-US') : DASH);
 
+/** `n` things, the noun agreeing: `counted(1, 'deal', 'deals')` is "1 deal". */
+export const counted = (n, one, many) => `${count(n)} ${n === 1 ? one : many}`;
+
 export function ago(unixSeconds, now = Date.now() / 1000) {
   if (!has(unixSeconds)) return DASH;
   const minutes = Math.max(1, Math.floor((now - unixSeconds) / 60));

@@ -6,7 +6,7 @@
 import './shell.js';
 import { getJson, postJson } from './api.js';
 import { byId, fieldError, h } from './dom.js';
-import { dateTime } from './format.js';
+import { counted, dateTime } from './format.js';
 
 const RECENT_POLL_MS = 5000;
 
@@ -49,8 +49,6 @@ const STATES = {
   approved: ['Approved', 'approved'],
   failed: ['Failed', 'failed'],
 };
-
-const counted = (n, one, many) => `${n} ${n === 1 ? one : many}`;
 
 function outcome(job) {
   if (job.status === 'failed') return job.error ?? 'no reason given';
