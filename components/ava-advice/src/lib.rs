@@ -44,16 +44,16 @@ async fn answer(request: Request) -> Result<Response, Response> {
     if *request.method() != Method::Get {
         return Err(http_kit::method_not_allowed("GET"));
     }
-    let db = Connection::open_default().map_err(|e| http_kit::error(503, format!("database unavailable: {e}")))?;
+    let db = Connection::open_default().map_err(|e| http_kit::unavailable(format!("database unavailable: {e}")))?;
     let user = accounts::require_user(&db, &request, accounts::Audience::Api)?;
     let asin = asin_from_path(&request)?;
     let persona = mentor_from_query(request.query())?;
     let facts = deal::load(&db, &asin, &user.settings)
-        .map_err(|e| http_kit::error(503, e))?
+        .map_err(http_kit::unavailable)?
         .ok_or_else(|| http_kit::error(404, "Deal not found"))?;
-    let knowledge = knowledge::load_for_prompts(&db).map_err(|e| http_kit::error(503, e))?;
+    let knowledge = knowledge::load_for_prompts(&db).map_err(http_kit::unavailable)?;
     let config = Config::from_variables();
-    let store = Store::open_default().map_err(|e| http_kit::error(503, format!("key-value store unavailable: {e}")))?;
+    let store = Store::open_default().map_err(|e| http_kit::unavailable(format!("key-value store unavailable: {e}")))?;
     let key = cache_key(persona, &facts, &knowledge, &user.settings, &config);
     let now = cache::now();
     if let Some(advice) = cache::get_or_wait(&db, &store, &key).await {

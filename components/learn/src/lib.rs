@@ -31,7 +31,7 @@ async fn handle(incoming: IncomingRequest) -> Response {
 
 async fn answer(incoming: IncomingRequest) -> Result<Response, Response> {
     let head = body::head_of(&incoming);
-    let db = Connection::open_default().map_err(|e| http_kit::error(503, format!("database unavailable: {e}")))?;
+    let db = Connection::open_default().map_err(|e| http_kit::unavailable(format!("database unavailable: {e}")))?;
     require_admin_role(&db, &head)?;
     let request = body::with_body(head, incoming).await?;
     let admin = accounts::require_admin(&db, &request, accounts::Audience::Api)?;
@@ -59,7 +59,7 @@ async fn answer(incoming: IncomingRequest) -> Result<Response, Response> {
 fn require_admin_role(db: &Connection, head: &Request) -> Result<(), Response> {
     let user = match accounts::cookie::session_token(head).map(|token| accounts::session::find(db, &token)) {
         Some(Ok(Some(user))) => user,
-        Some(Err(message)) => return Err(http_kit::error(503, message)),
+        Some(Err(message)) => return Err(http_kit::unavailable(message)),
         Some(Ok(None)) | None => return Err(http_kit::error(401, "not signed in")),
     };
     match user.role {

@@ -12,10 +12,6 @@ use spin_sdk::sqlite::Connection;
 /// Longest text accepted for learning (the extractions read at most 50,000 characters of it).
 const MAX_TEXT_CHARS: usize = 200_000;
 
-fn storage(message: String) -> Response {
-    http_kit::error(503, message)
-}
-
 #[derive(Deserialize)]
 struct LearnJson {
     text: Option<String>,
@@ -25,7 +21,7 @@ struct LearnJson {
 /// `POST /learn` → 202 `{"job_id"}`.
 pub fn submit(db: &Connection, request: &Request, user_id: i64) -> Result<Response, Response> {
     let input = parse_input(request)?;
-    let job_id = jobs::submit(db, user_id, &input, now()).map_err(storage)?;
+    let job_id = jobs::submit(db, user_id, &input, now()).map_err(http_kit::unavailable)?;
     #[derive(Serialize)]
     struct Queued {
         job_id: i64,
@@ -76,13 +72,13 @@ const RECENT_JOBS: u32 = 20;
 
 /// `GET /api/learn` → `{"jobs": [...]}`, the most recent jobs first.
 pub fn recent(db: &Connection) -> Result<Response, Response> {
-    let jobs = jobs::recent(db, RECENT_JOBS).map_err(storage)?;
+    let jobs = jobs::recent(db, RECENT_JOBS).map_err(http_kit::unavailable)?;
     Ok(http_kit::json(200, &serde_json::json!({ "jobs": jobs })))
 }
 
 /// `GET /api/learn/<id>`.
 pub fn status(db: &Connection, raw_id: &str) -> Result<Response, Response> {
-    let job = jobs::get(db, job_id(raw_id)?).map_err(storage)?.ok_or_else(|| http_kit::error(404, "no such learn job"))?;
+    let job = jobs::get(db, job_id(raw_id)?).map_err(http_kit::unavailable)?.ok_or_else(|| http_kit::error(404, "no such learn job"))?;
     Ok(http_kit::json(200, &job))
 }
 
@@ -95,7 +91,7 @@ struct Approval {
 /// `POST /api/learn/<id>/approve`: the admin's edited lists, or the extracted ones as they are.
 pub fn approve(db: &Connection, raw_id: &str, body: &[u8]) -> Result<Response, Response> {
     let id = job_id(raw_id)?;
-    let job = jobs::get(db, id).map_err(storage)?.ok_or_else(|| http_kit::error(404, "no such learn job"))?;
+    let job = jobs::get(db, id).map_err(http_kit::unavailable)?.ok_or_else(|| http_kit::error(404, "no such learn job"))?;
     if !matches!(job.status.as_str(), "done" | "approved") {
         return Err(http_kit::error(409, format!("the job is {}; only a finished job can be approved", job.status)));
     }
@@ -119,7 +115,7 @@ pub fn approve(db: &Connection, raw_id: &str, body: &[u8]) -> Result<Response, R
         jobs::mark_approved(db, id, now())?;
         Ok::<_, spin_sdk::sqlite::Error>(saved)
     })
-    .map_err(|error| storage(error.to_string()))?;
+    .map_err(|error| http_kit::unavailable(error.to_string()))?;
     #[derive(Serialize)]
     struct Approved {
         strategies: Saved,
@@ -138,22 +134,22 @@ struct Listing<T> {
 
 /// `GET /api/strategies`.
 pub fn strategies(db: &Connection) -> Result<Response, Response> {
-    let items = knowledge::list_strategies(db, None).map_err(storage)?;
-    let (total_count, new_today_count) = knowledge::counts(db, "strategies").map_err(storage)?;
+    let items = knowledge::list_strategies(db, None).map_err(http_kit::unavailable)?;
+    let (total_count, new_today_count) = knowledge::counts(db, "strategies").map_err(http_kit::unavailable)?;
     Ok(http_kit::json(200, &Listing { items, total_count, new_today_count }))
 }
 
 /// `GET /api/intelligence`.
 pub fn intelligence(db: &Connection) -> Result<Response, Response> {
-    let items = knowledge::list_mental_models(db, None).map_err(storage)?;
-    let (total_count, new_today_count) = knowledge::counts(db, "mental_models").map_err(storage)?;
+    let items = knowledge::list_mental_models(db, None).map_err(http_kit::unavailable)?;
+    let (total_count, new_today_count) = knowledge::counts(db, "mental_models").map_err(http_kit::unavailable)?;
     Ok(http_kit::json(200, &Listing { items, total_count, new_today_count }))
 }
 
 /// `DELETE /api/strategies/<id>`, `DELETE /api/intelligence/<id>` (`table` is the list's table).
 pub fn delete(db: &Connection, table: &'static str, raw_id: &str) -> Result<Response, Response> {
     let id = id_in_path(raw_id, "an item id")?;
-    if !knowledge::delete(db, table, id).map_err(storage)? {
+    if !knowledge::delete(db, table, id).map_err(http_kit::unavailable)? {
         return Err(http_kit::error(404, format!("no item {id}")));
     }
     Ok(http_kit::json(200, &serde_json::json!({ "deleted": id })))

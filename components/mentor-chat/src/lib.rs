@@ -69,7 +69,7 @@ async fn answer(request: Request) -> Result<Response, Response> {
         ("/conversations", _) => return Err(http_kit::method_not_allowed("GET")),
         (other, _) => return Err(http_kit::no_such_endpoint(&format!("/api/mentor-chat{other}"))),
     }
-    let db = Connection::open_default().map_err(|e| http_kit::error(503, format!("database unavailable: {e}")))?;
+    let db = Connection::open_default().map_err(|e| http_kit::unavailable(format!("database unavailable: {e}")))?;
     let user = accounts::require_user(&db, &request, accounts::Audience::Api)?;
     match (sub_path.as_str(), method) {
         ("/conversations", _) => shown::list(&db, &user),
@@ -80,7 +80,6 @@ async fn answer(request: Request) -> Result<Response, Response> {
 
 /// `POST /api/mentor-chat`: the question answered by the model, or offline.
 async fn ask(db: &Connection, user: &accounts::User, request: &Request) -> Result<Response, Response> {
-    let storage = |e: String| http_kit::error(503, e);
     let input: ChatInput = serde_json::from_slice(request.body())
         .map_err(|e| http_kit::error(400, format!("expected JSON {{\"message\", \"mentor\", \"conversation_id\"?}}: {e}")))?;
     let message = validated_message(input.message.as_deref())?;
@@ -88,14 +87,14 @@ async fn ask(db: &Connection, user: &accounts::User, request: &Request) -> Resul
         .ok_or_else(|| http_kit::error(400, "unknown mentor; use olyvia, joel, evelyn or errol"))?;
     let now = cache::now();
     let conversation_id = match input.conversation_id {
-        Some(id) if history::belongs_to(db, id, user.id).map_err(storage)? => id,
+        Some(id) if history::belongs_to(db, id, user.id).map_err(http_kit::unavailable)? => id,
         Some(_) => return Err(http_kit::error(404, "no such conversation")),
-        None => history::start(db, user.id, persona.key(), now).map_err(storage)?,
+        None => history::start(db, user.id, persona.key(), now).map_err(http_kit::unavailable)?,
     };
-    let earlier = history::recent(db, conversation_id).map_err(storage)?;
-    let knowledge = knowledge::load_for_prompts(db).map_err(storage)?;
-    let discussed = deal::load_discussed(db, &message, &earlier, &user.settings).map_err(storage)?;
-    history::append(db, conversation_id, Turn::User(&message), now).map_err(storage)?;
+    let earlier = history::recent(db, conversation_id).map_err(http_kit::unavailable)?;
+    let knowledge = knowledge::load_for_prompts(db).map_err(http_kit::unavailable)?;
+    let discussed = deal::load_discussed(db, &message, &earlier, &user.settings).map_err(http_kit::unavailable)?;
+    history::append(db, conversation_id, Turn::User(&message), now).map_err(http_kit::unavailable)?;
     let request = ChatRequest {
         feature: Feature::Chat,
         user_id: Some(user.id),
@@ -106,13 +105,13 @@ async fn ask(db: &Connection, user: &accounts::User, request: &Request) -> Resul
     let (reply, source) = match LlmClient::new(Config::from_variables(), db).complete(&request).await {
         Ok(completion) => {
             let reply = sanitize::html(&completion.content);
-            history::append(db, conversation_id, Turn::Model(&reply), cache::now()).map_err(storage)?;
+            history::append(db, conversation_id, Turn::Model(&reply), cache::now()).map_err(http_kit::unavailable)?;
             (reply, "llm")
         }
         Err(error) => {
             ledger::record_offline_answer(db, Feature::Chat);
             let reply = offline::chat_html(persona, &message, &knowledge, &discussed, &error.to_string());
-            history::append(db, conversation_id, Turn::Offline(&reply), cache::now()).map_err(storage)?;
+            history::append(db, conversation_id, Turn::Offline(&reply), cache::now()).map_err(http_kit::unavailable)?;
             (reply, "offline")
         }
     };

@@ -10,10 +10,6 @@ use spin_sdk::sqlite::Connection;
 /// How many earlier conversations the list shows.
 const LISTED_CONVERSATIONS: u32 = 30;
 
-fn storage(message: String) -> Response {
-    http_kit::error(503, message)
-}
-
 /// `{"conversation", "deal"}`: the conversation `conversation_id` names, or the most recently used
 /// one (null before the first); another user's id is answered as unknown.
 pub fn conversation(db: &Connection, user: &accounts::User, query: &str) -> Result<Response, Response> {
@@ -25,17 +21,17 @@ pub fn conversation(db: &Connection, user: &accounts::User, query: &str) -> Resu
                 .filter(|id| *id > 0)
                 .ok_or_else(|| http_kit::error(400, format!("conversation_id `{raw}` is not a conversation id")))?,
         ),
-        None => history::latest(db, user.id).map_err(storage)?,
+        None => history::latest(db, user.id).map_err(http_kit::unavailable)?,
     };
     let conversation = match id {
-        Some(id) => history::shown(db, id, user.id).map_err(storage)?,
+        Some(id) => history::shown(db, id, user.id).map_err(http_kit::unavailable)?,
         None => None,
     };
     if asked.is_some() && conversation.is_none() {
         return Err(http_kit::error(404, "no such conversation"));
     }
     let deal = match &conversation {
-        Some(conversation) => deal_of(db, conversation.id, user).map_err(storage)?,
+        Some(conversation) => deal_of(db, conversation.id, user).map_err(http_kit::unavailable)?,
         None => None,
     };
     Ok(http_kit::json(200, &serde_json::json!({ "conversation": conversation, "deal": deal })))
@@ -43,7 +39,7 @@ pub fn conversation(db: &Connection, user: &accounts::User, query: &str) -> Resu
 
 /// `{"conversations": [...]}`: the user's conversations, most recently used first.
 pub fn list(db: &Connection, user: &accounts::User) -> Result<Response, Response> {
-    let conversations = history::list(db, user.id, LISTED_CONVERSATIONS).map_err(storage)?;
+    let conversations = history::list(db, user.id, LISTED_CONVERSATIONS).map_err(http_kit::unavailable)?;
     Ok(http_kit::json(200, &serde_json::json!({ "conversations": conversations })))
 }
 

@@ -32,6 +32,12 @@ pub fn error(status: u16, message: impl Into<String>) -> Response {
         .build()
 }
 
+/// The 503 for a store (database, key-value) that failed under the endpoint: nothing the client
+/// sent was wrong, and asking again later may work.
+pub fn unavailable(message: impl Into<String>) -> Response {
+    error(503, message)
+}
+
 /// The 404 for a path no endpoint owns.
 pub fn no_such_endpoint(path: &str) -> Response {
     error(404, format!("no API endpoint at {path}"))
