@@ -430,6 +430,54 @@ fn advice_whose_reader_left_before_the_answer_is_still_kept_and_costs_one_call()
     assert_eq!(marks(), 1, "the failed question's mark is gone");
 }
 
+/// Asks the same question from `count` threads released together; the answers' JSON.
+fn ask_together(app: &AiApp, count: usize, mentor: &str) -> Vec<serde_json::Value> {
+    let barrier = std::sync::Barrier::new(count);
+    std::thread::scope(|scope| {
+        let asked: Vec<_> = (0..count)
+            .map(|_| {
+                scope.spawn(|| {
+                    barrier.wait();
+                    let reply = app.advice(ASIN, mentor);
+                    assert_eq!(reply.status, 200, "{}", reply.body);
+                    reply.json()
+                })
+            })
+            .collect();
+        asked.into_iter().map(|answer| answer.join().unwrap()).collect()
+    })
+}
+
+#[test]
+fn the_same_question_asked_at_the_same_instant_costs_one_call() {
+    let app = start(&[]);
+    app.insert_deals(&[good_deal(ASIN)]);
+    app.llm.set_delay(Duration::from_millis(800));
+    // Several tabs (or a double click) ask the same question at once: whichever reserves the
+    // call first asks, the others wait for its answer, however close together they arrive.
+    let sources = |answers: &[serde_json::Value]| answers.iter().map(|a| a["source"].as_str().unwrap().to_string()).collect::<Vec<_>>();
+    for mentor in ["olyvia", "joel", "evelyn"] {
+        let before = app.llm.request_count();
+        let answers = ask_together(&app, 12, mentor);
+        let mut sources = sources(&answers);
+        sources.sort();
+        assert_eq!(sources, [vec!["cache"; 11], vec!["llm"]].concat(), "{mentor}: one asks, the rest read its answer");
+        assert!(answers.iter().all(|a| a["advice"] == answers[0]["advice"]));
+        assert_eq!(app.llm.request_count(), before + 1, "{mentor}: one provider call");
+    }
+    assert_eq!(app.usage("advice").0, 3);
+
+    // When the one asking fails for good, those waiting answer offline at once instead of each
+    // trying the failing provider again in turn: one call's three attempts in all.
+    app.llm.fail_every_request(Some(LlmFault::ServerError));
+    let before = app.llm.request_count();
+    let answers = ask_together(&app, 12, "errol");
+    assert_eq!(sources(&answers), vec!["offline"; 12]);
+    assert_eq!(app.llm.request_count(), before + 3, "one call, retried");
+    let waited = answers.iter().filter(|a| a["offline_reason"] == "the LLM provider could not answer this same question just now").count();
+    assert_eq!(waited, 11, "{answers:?}");
+}
+
 #[test]
 fn earlier_conversations_are_listed_and_each_can_be_read_and_continued() {
     let spec = Spec::load();

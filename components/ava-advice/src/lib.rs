@@ -4,13 +4,14 @@
 //! The answer is cached in the key-value store under everything it depends on (deal figures for
 //! this user, the user's settings, the knowledge version, persona, model), so an unchanged
 //! question never costs a second provider call and a changed deal is a miss. While a question is
-//! with the provider it is marked in flight (in the ledger's reservation), and the same question
-//! arriving meanwhile (the deal closed and opened again, a second tab) waits for that answer.
+//! with the provider it is marked in flight (taken in the ledger's reservation, under its write
+//! lock), and the same question arriving meanwhile (the deal closed and opened again, a second
+//! tab, a double click) waits for that answer.
 //! Without a provider, when it fails, or when the budget is used up, the persona's rule-based
 //! assessment answers instead, marked `"source": "offline"`.
 
 use domain::book_code;
-use llm_client::{ChatRequest, Config, Feature, LlmClient, cache, ledger, sanitize};
+use llm_client::{ChatRequest, Config, Feature, LlmClient, LlmError, cache, ledger, sanitize};
 use mentors::deal::{self, DealFacts};
 use mentors::knowledge::{self, Knowledge};
 use mentors::persona::Persona;
@@ -55,11 +56,6 @@ async fn answer(request: Request) -> Result<Response, Response> {
     let config = Config::from_variables();
     let store = Store::open_default().map_err(|e| http_kit::unavailable(format!("key-value store unavailable: {e}")))?;
     let key = cache_key(persona, &facts, &knowledge, &user.settings, &config);
-    let now = cache::now();
-    if let Some(advice) = cache::get_or_wait(&db, &store, &key).await {
-        ledger::record_cache_hit(&db, Feature::Advice);
-        return Ok(respond(advice, persona, "cache", None));
-    }
     let request = ChatRequest {
         feature: Feature::Advice,
         user_id: Some(user.id),
@@ -67,15 +63,29 @@ async fn answer(request: Request) -> Result<Response, Response> {
         temperature: 0.4,
         max_tokens: Some(1000),
     };
-    match LlmClient::new(config, &db).answering(&key).complete(&request).await {
-        Ok(completion) => {
-            let advice = sanitize::html(&completion.content);
-            cache::put(&store, &key, &advice, now, CACHE_TTL_SECS);
-            Ok(respond(advice, persona, "llm", None))
-        }
-        Err(error) => {
-            ledger::record_offline_answer(&db, Feature::Advice);
-            Ok(respond(offline::advice_html(persona, &facts), persona, "offline", Some(error.to_string())))
+    let client = LlmClient::new(config, &db).answering(&key);
+    // Each round answers, or finds that another request took the question in the meantime;
+    // the next round waits for that request's answer (or its failure).
+    loop {
+        let outcome = match cache::get_or_wait(&db, &store, &key).await {
+            Ok(Some(advice)) => {
+                ledger::record_cache_hit(&db, Feature::Advice);
+                return Ok(respond(advice, persona, "cache", None));
+            }
+            Ok(None) => client.complete(&request).await,
+            Err(failed) => Err(failed),
+        };
+        match outcome {
+            Ok(completion) => {
+                let advice = sanitize::html(&completion.content);
+                cache::put(&store, &key, &advice, cache::now(), CACHE_TTL_SECS);
+                return Ok(respond(advice, persona, "llm", None));
+            }
+            Err(LlmError::AskedElsewhere) => continue,
+            Err(error) => {
+                ledger::record_offline_answer(&db, Feature::Advice);
+                return Ok(respond(offline::advice_html(persona, &facts), persona, "offline", Some(error.to_string())));
+            }
         }
     }
 }

@@ -6,7 +6,7 @@
 //! input is simply a miss; nothing has to be invalidated. Entries are kv-ttl envelopes, so the
 //! maintenance job sweeps the expired ones.
 
-use crate::{ledger, timer};
+use crate::{LlmError, ledger, timer};
 use sha2::{Digest, Sha256};
 use spin_sdk::key_value::Store;
 use spin_sdk::sqlite::Connection;
@@ -40,17 +40,24 @@ pub fn put(store: &Store, key: &str, value: &str, now: i64, ttl_secs: i64) {
 const ANSWER_POLL: std::time::Duration = std::time::Duration::from_millis(500);
 
 /// The cached answer for `key`, waiting for it while another request asks the provider the same
-/// question (`ledger::is_in_flight`); `None` when nothing is cached and nobody is asking, or the
-/// other request failed for good or ran out of time — the caller then asks itself.
-pub async fn get_or_wait(db: &Connection, store: &Store, key: &str) -> Option<String> {
+/// question (`ledger::in_flight_until`). `Ok(None)` when nothing is cached and nobody is asking
+/// (never asked, or the request asking died and its mark ran out): the caller asks itself.
+/// [`LlmError::FailedElsewhere`] when the request that was asking failed for good: those waiting
+/// take that answer instead of each trying a failing provider again in turn.
+pub async fn get_or_wait(db: &Connection, store: &Store, key: &str) -> Result<Option<String>, LlmError> {
+    let mut waited = false;
     loop {
         let now = now();
         if let Some(answer) = get(store, key, now) {
-            return Some(answer);
+            return Ok(Some(answer));
         }
-        if !ledger::is_in_flight(db, key, now) {
-            return None;
+        match ledger::in_flight_until(db, key)? {
+            Some(until) if until > now => {}
+            Some(_) => return Ok(None),
+            None if waited => return Err(LlmError::FailedElsewhere),
+            None => return Ok(None),
         }
+        waited = true;
         timer::sleep(ANSWER_POLL).await;
     }
 }

@@ -23,6 +23,11 @@ pub enum LlmError {
     InvalidResponse(String),
     /// The ledger could not be read or written.
     Storage(String),
+    /// Another request is asking the provider the same question (`LlmClient::answering`); its
+    /// answer will be in the cache.
+    AskedElsewhere,
+    /// The request that was asking the same question failed for good (`cache::get_or_wait`).
+    FailedElsewhere,
 }
 
 impl fmt::Display for LlmError {
@@ -37,6 +42,8 @@ impl fmt::Display for LlmError {
             LlmError::Rejected { status, message } => write!(f, "the LLM provider refused the request ({status}): {message}"),
             LlmError::InvalidResponse(reason) => write!(f, "the LLM provider sent an invalid answer: {reason}"),
             LlmError::Storage(reason) => write!(f, "the AI usage ledger failed: {reason}"),
+            LlmError::AskedElsewhere => f.write_str("the same question is already with the LLM provider"),
+            LlmError::FailedElsewhere => f.write_str("the LLM provider could not answer this same question just now"),
         }
     }
 }

@@ -81,15 +81,19 @@ fn refusal(db: &Connection, feature: Feature, user_id: Option<i64>, limits: &Lim
     Ok(None)
 }
 
-/// A question being answered: its cache key and until when (unix seconds) it may take.
+/// A question being answered: its cache key, when it was asked and until when (unix seconds) it
+/// may take.
 #[derive(Clone, Debug)]
 pub struct InFlight {
     pub cache_key: String,
+    pub asked_at: i64,
     pub until: i64,
 }
 
 /// Counts one provider request for today, or refuses it when the app's budget, the feature's
-/// share or the user's cap is used up; marks `in_flight` in the same transaction.
+/// share or the user's cap is used up; marks `in_flight` in the same transaction, or refuses with
+/// [`LlmError::AskedElsewhere`] when another request holds its mark. Checking and taking the mark
+/// under one write lock is what makes two identical questions arriving together cost one call.
 pub fn reserve(db: &Connection, feature: Feature, user_id: Option<i64>, limits: &Limits, in_flight: Option<&InFlight>) -> Result<(), LlmError> {
     sqlite_kit::transaction(db, |db| reserve_in_transaction(db, feature, user_id, limits, in_flight))
 }
@@ -101,6 +105,11 @@ fn reserve_in_transaction(
     limits: &Limits,
     in_flight: Option<&InFlight>,
 ) -> Result<(), LlmError> {
+    if let Some(in_flight) = in_flight
+        && asked_before(db, &in_flight.cache_key, in_flight.asked_at)?
+    {
+        return Err(LlmError::AskedElsewhere);
+    }
     if let Some(refusal) = refusal(db, feature, user_id, limits)? {
         return Err(refusal);
     }
@@ -126,10 +135,16 @@ fn reserve_in_transaction(
     Ok(())
 }
 
-/// Whether the answer for `cache_key` is being asked of the provider at `now`.
-pub fn is_in_flight(db: &Connection, cache_key: &str, now: i64) -> bool {
-    db.execute("SELECT 1 FROM ai_in_flight WHERE cache_key = ?1 AND until > ?2", &[Value::Text(cache_key.into()), Value::Integer(now)])
-        .is_ok_and(|result| !result.rows.is_empty())
+/// Until when (unix seconds) the question cached under `cache_key` may be with the provider,
+/// if it has a mark: a mark past its time belongs to a request that died; no mark, to a question
+/// never asked or whose call failed for good (or, once expired, swept by maintenance).
+pub fn in_flight_until(db: &Connection, cache_key: &str) -> Result<Option<i64>, spin_sdk::sqlite::Error> {
+    let marks = db.execute("SELECT until FROM ai_in_flight WHERE cache_key = ?1", &[Value::Text(cache_key.into())])?;
+    Ok(marks.rows.first().and_then(|row| read::integer(&row.values, 0)))
+}
+
+fn asked_before(db: &Connection, cache_key: &str, now: i64) -> Result<bool, spin_sdk::sqlite::Error> {
+    Ok(in_flight_until(db, cache_key)?.is_some_and(|until| until > now))
 }
 
 /// Takes the mark of a question whose call failed for good, so that those waiting ask themselves.

@@ -85,8 +85,10 @@ impl<'a> LlmClient<'a> {
     }
 
     /// Marks the calls of this client as answering the question cached under `cache_key`
-    /// (`ledger::is_in_flight`), so that the same question arriving meanwhile can wait for the
-    /// answer (`cache::get_or_wait`); the mark goes when the call fails for good.
+    /// (`ledger::in_flight_until`), so that the same question arriving meanwhile can wait for the
+    /// answer (`cache::get_or_wait`); the mark goes when the call fails for good. A call whose
+    /// question another request already holds sends nothing and fails with
+    /// [`LlmError::AskedElsewhere`].
     pub fn answering(mut self, cache_key: &str) -> Self {
         self.answering = Some(cache_key.to_string());
         self
@@ -130,28 +132,25 @@ impl<'a> LlmClient<'a> {
         let deadline = Instant::now() + self.config.timeout;
         let body = provider::request_body(&self.config.model, request);
         let limits = self.limits();
+        let now = cache::now();
         let in_flight = self.answering.as_ref().map(|cache_key| ledger::InFlight {
             cache_key: cache_key.clone(),
-            until: cache::now() + self.config.timeout.as_secs() as i64 + IN_FLIGHT_MARGIN_SECS,
+            asked_at: now,
+            until: now + self.config.timeout.as_secs() as i64 + IN_FLIGHT_MARGIN_SECS,
         });
-        let result = self.attempts(request, &body, deadline, &limits, in_flight.as_ref()).await;
+        // The first attempt's reservation takes the question's mark, which lasts to the deadline.
+        ledger::reserve(self.db, request.feature, request.user_id, &limits, in_flight.as_ref())?;
+        let result = self.attempts(request, &body, deadline, &limits).await;
         if let (Err(_), Some(in_flight)) = (&result, &in_flight) {
             ledger::clear_in_flight(self.db, &in_flight.cache_key);
         }
         result
     }
 
-    async fn attempts(
-        &self,
-        request: &ChatRequest,
-        body: &[u8],
-        deadline: Instant,
-        limits: &ledger::Limits,
-        in_flight: Option<&ledger::InFlight>,
-    ) -> Result<Completion, LlmError> {
+    /// The provider attempts of a call whose first attempt is reserved.
+    async fn attempts(&self, request: &ChatRequest, body: &[u8], deadline: Instant, limits: &ledger::Limits) -> Result<Completion, LlmError> {
         let mut attempt = 0;
         loop {
-            ledger::reserve(self.db, request.feature, request.user_id, limits, in_flight)?;
             let remaining = deadline.saturating_duration_since(Instant::now());
             let failure = match provider::attempt(&self.config, body, remaining).await {
                 Ok(completion) => {
@@ -170,6 +169,7 @@ impl<'a> LlmClient<'a> {
                 Some(delay) => timer::sleep(delay).await,
                 None => return Err(failure.into_error()),
             }
+            ledger::reserve(self.db, request.feature, request.user_id, limits, None)?;
         }
     }
 }
