@@ -15,9 +15,9 @@ const MAX_QUERY_BYTES: usize = 64 * 1024;
 
 #[http_component]
 fn handle(request: Request) -> Response {
-    let db = match Connection::open_default() {
+    let db = match http_kit::open_database() {
         Ok(db) => db,
-        Err(error) => return http_kit::error(500, format!("database unavailable: {error}")),
+        Err(unavailable) => return unavailable,
     };
     if let Err(refusal) = accounts::require_admin(&db, &request, Audience::Api) {
         return refusal;

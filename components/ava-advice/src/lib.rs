@@ -19,8 +19,6 @@ use mentors::{offline, prompt};
 use serde::Serialize;
 use spin_sdk::http::{Method, Request, Response};
 use spin_sdk::http_component;
-use spin_sdk::key_value::Store;
-use spin_sdk::sqlite::Connection;
 
 /// How long cached advice stays valid (DOMAIN §6.3: advice ~24 h).
 const CACHE_TTL_SECS: i64 = 24 * 3600;
@@ -45,7 +43,7 @@ async fn answer(request: Request) -> Result<Response, Response> {
     if *request.method() != Method::Get {
         return Err(http_kit::method_not_allowed("GET"));
     }
-    let db = Connection::open_default().map_err(|e| http_kit::unavailable(format!("database unavailable: {e}")))?;
+    let db = http_kit::open_database()?;
     let user = accounts::require_user(&db, &request, accounts::Audience::Api)?;
     let asin = asin_from_path(&request)?;
     let persona = mentor_from_query(request.query())?;
@@ -54,7 +52,7 @@ async fn answer(request: Request) -> Result<Response, Response> {
         .ok_or_else(|| http_kit::error(404, "Deal not found"))?;
     let knowledge = knowledge::load_for_prompts(&db).map_err(http_kit::unavailable)?;
     let config = Config::from_variables();
-    let store = Store::open_default().map_err(|e| http_kit::unavailable(format!("key-value store unavailable: {e}")))?;
+    let store = http_kit::open_key_value_store()?;
     let key = cache_key(persona, &facts, &knowledge, &user.settings, &config);
     let request = ChatRequest {
         feature: Feature::Advice,

@@ -12,7 +12,6 @@ use accounts::Audience;
 use deals_query::spin::{deal_json, execute};
 use spin_sdk::http::{Method, Request, Response};
 use spin_sdk::http_component;
-use spin_sdk::key_value::Store;
 
 #[http_component]
 fn handle(request: Request) -> Response {
@@ -32,7 +31,7 @@ fn handle(request: Request) -> Response {
 
 fn answer(request: &Request, asin: &str) -> Result<Response, Response> {
     let (db, user) = accounts::signed_in(request, Audience::Api)?;
-    let store = Store::open_default().map_err(|e| http_kit::error(500, format!("cannot open the key-value store: {e}")))?;
+    let store = http_kit::open_key_value_store()?;
     let live = live::analysis(&db, &store, asin, &user.settings)?;
     let stored = execute(&db, &deals_query::sql::one(asin, &user.settings)).map_err(|e| http_kit::error(500, e))?;
     let mut body = String::with_capacity(8192);

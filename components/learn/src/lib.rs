@@ -31,7 +31,7 @@ async fn handle(incoming: IncomingRequest) -> Response {
 
 async fn answer(incoming: IncomingRequest) -> Result<Response, Response> {
     let head = body::head_of(&incoming);
-    let db = Connection::open_default().map_err(|e| http_kit::unavailable(format!("database unavailable: {e}")))?;
+    let db = http_kit::open_database()?;
     require_admin_role(&db, &head)?;
     let request = body::with_body(head, incoming).await?;
     let admin = accounts::require_admin(&db, &request, accounts::Audience::Api)?;

@@ -69,7 +69,7 @@ async fn answer(request: Request) -> Result<Response, Response> {
         ("/conversations", _) => return Err(http_kit::method_not_allowed("GET")),
         (other, _) => return Err(http_kit::no_such_endpoint(&format!("/api/mentor-chat{other}"))),
     }
-    let db = Connection::open_default().map_err(|e| http_kit::unavailable(format!("database unavailable: {e}")))?;
+    let db = http_kit::open_database()?;
     let user = accounts::require_user(&db, &request, accounts::Audience::Api)?;
     match (sub_path.as_str(), method) {
         ("/conversations", _) => shown::list(&db, &user),

@@ -67,7 +67,7 @@ pub enum Audience {
 /// Opens the `default` database and checks the session — the first two steps of every endpoint
 /// for signed-in users.
 pub fn signed_in(request: &Request, audience: Audience) -> Result<(Connection, User), Response> {
-    let db = Connection::open_default().map_err(|e| http_kit::error(500, format!("cannot open the database: {e}")))?;
+    let db = http_kit::open_database()?;
     let user = require_user(&db, request, audience)?;
     Ok((db, user))
 }

@@ -1,8 +1,11 @@
 //! Response helpers shared by the app's HTTP components, so every endpoint speaks the same JSON:
-//! success bodies are serialized structs, failures are `{"error": "…"}` with the right status.
+//! success bodies are serialized structs, failures are `{"error": "…"}` with the right status, and
+//! a store that cannot be opened is a 503.
 
 use serde::Serialize;
 use spin_sdk::http::Response;
+use spin_sdk::key_value::Store;
+use spin_sdk::sqlite::Connection;
 
 /// A JSON response with `status`.
 pub fn json<T: Serialize + ?Sized>(status: u16, body: &T) -> Response {
@@ -36,6 +39,16 @@ pub fn error(status: u16, message: impl Into<String>) -> Response {
 /// sent was wrong, and asking again later may work.
 pub fn unavailable(message: impl Into<String>) -> Response {
     error(503, message)
+}
+
+/// The `default` database, or the 503 that answers when it cannot be opened.
+pub fn open_database() -> Result<Connection, Response> {
+    Connection::open_default().map_err(|e| unavailable(format!("database unavailable: {e}")))
+}
+
+/// The `default` key-value store, or the 503 that answers when it cannot be opened.
+pub fn open_key_value_store() -> Result<Store, Response> {
+    Store::open_default().map_err(|e| unavailable(format!("key-value store unavailable: {e}")))
 }
 
 /// The 404 for a path no endpoint owns.
