@@ -341,10 +341,10 @@ await step('"Earlier" lists the earlier chats; one is opened and continued', asy
   const items = dashboard.locator('#chat-history li[data-conversation]');
   await items.nth(1).waitFor();
   assert.ok(await dashboard.locator('#chat-log').isHidden() && await dashboard.locator('#chat-form').isHidden());
-  assert.equal(await items.first().locator('button').textContent(), 'When do cookbooks sell best?', 'the most recent first');
-  assert.match(await items.first().locator('.meta').textContent(), /^Olyvia · .+ · 2 messages$/);
+  assert.equal(await items.first().locator('.open-chat').textContent(), 'When do cookbooks sell best?', 'the most recent first');
+  assert.match(await items.first().locator('.meta').textContent(), /^Olyvia · .+ · 2 messages · Delete$/);
   const older = items.filter({ hasText: 'Is this a good buy?' });
-  await older.locator('button').click();
+  await older.locator('.open-chat').click();
   await dashboard.locator('#chat-history').waitFor({ state: 'hidden' });
   assert.equal(await dashboard.locator('#chat-history-toggle').textContent(), 'Earlier');
   assert.match(await dashboard.locator('#chat-log .from-user').first().textContent(), /Is this a good buy\?/);
@@ -357,6 +357,34 @@ await step('"Earlier" lists the earlier chats; one is opened and continued', asy
   assert.ok(prompt.includes('A third question?') && prompt.includes('One more on that?'), 'the opened conversation goes on: ' + prompt);
   assert.ok(!prompt.includes('cookbooks'), 'and not the other one');
   await dashboard.screenshot({ path: join(SHOTS, 'chat-earlier.png') });
+  await dashboard.click('#chat-close');
+});
+
+await step('an earlier chat is deleted on a second click; deleting the open one starts the panel afresh', async () => {
+  await dashboard.click('#chat-toggle');
+  await dashboard.click('#chat-history-toggle');
+  const items = dashboard.locator('#chat-history li[data-conversation]');
+  await items.first().waitFor();
+  const before = await items.count();
+  const cookbooks = items.filter({ hasText: 'When do cookbooks sell best?' });
+  const remove = cookbooks.locator('.delete-chat');
+  await remove.click();
+  assert.equal(await remove.textContent(), 'Really delete?');
+  assert.equal(await items.count(), before, 'the first click deletes nothing');
+  await dashboard.screenshot({ path: join(SHOTS, 'chat-delete.png') });
+  await remove.click();
+  await cookbooks.waitFor({ state: 'detached' });
+  const listed = async () => (await dashboard.evaluate(() => fetch('/api/mentor-chat/conversations').then((r) => r.json()))).conversations;
+  assert.ok(!(await listed()).some((c) => c.first_question === 'When do cookbooks sell best?'), 'gone on the server');
+  // The conversation open in the panel (continued in the step before).
+  const open = items.filter({ hasText: 'Is this a good buy?' });
+  await open.locator('.delete-chat').click();
+  await open.locator('.delete-chat').click();
+  await open.waitFor({ state: 'detached' });
+  assert.equal(await items.count(), before - 2);
+  await dashboard.click('#chat-history-toggle');
+  assert.equal(await dashboard.locator('#chat-log li').count(), 0, 'the deleted conversation is no longer shown');
+  assert.equal(JSON.parse(await dashboard.evaluate(() => sessionStorage.getItem('agent_chat'))).conversationId, null);
   await dashboard.click('#chat-close');
 });
 

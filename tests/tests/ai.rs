@@ -532,6 +532,31 @@ fn earlier_conversations_are_listed_and_each_can_be_read_and_continued() {
     assert_eq!(app.user.post_json("/api/mentor-chat/conversations", &json!({})).status, 405);
     assert_eq!(app.user.get("/api/mentor-chat/elsewhere").status, 404);
     assert_eq!(app.app.client().get("/api/mentor-chat/conversations").status, 401);
+
+    // A conversation is deleted with its turns, by its owner only, with the CSRF token.
+    let path = format!("/api/mentor-chat/conversations/{book}");
+    let turns = |id: i64| -> i64 { app.app.database().query_row("SELECT COUNT(*) FROM chat_messages WHERE conversation_id = ?1", [id], |row| row.get(0)).unwrap() };
+    let refusals = [
+        (app.admin.delete(&path), 404, "another user's conversation is unknown"),
+        (app.user.delete_without_csrf(&path), 403, "no CSRF token"),
+        (app.user.delete("/api/mentor-chat/conversations/abc"), 400, "not an id"),
+        (app.user.delete("/api/mentor-chat/conversations/99999"), 404, "no such conversation"),
+        (app.app.client().request("DELETE", &path, None, &[]), 401, "signed out"),
+    ];
+    for (reply, status, why) in &refusals {
+        assert_eq!(reply.status, *status, "{why}: {}", reply.body);
+        spec.check("delete", "/api/mentor-chat/conversations/{id}", *status, &reply.json());
+    }
+    assert_eq!(app.user.get(&path).status, 405, "only DELETE");
+    assert_eq!(turns(book), 2, "the refusals deleted nothing");
+    let deleted = app.user.delete(&path);
+    assert_eq!((deleted.status, deleted.json()), (200, json!({ "deleted": book })));
+    spec.check("delete", "/api/mentor-chat/conversations/{id}", 200, &deleted.json());
+    assert_eq!(turns(book), 0);
+    assert_eq!(listed(&app.user).iter().map(|c| c.0).collect::<Vec<_>>(), [ranks]);
+    assert_eq!(app.user.get(&format!("/api/mentor-chat?conversation_id={book}")).status, 404);
+    assert_eq!(app.user.delete(&path).status, 404, "gone");
+    assert_eq!(turns(ranks), 4, "the other conversation is untouched");
 }
 
 #[test]

@@ -171,12 +171,6 @@ fn an_approval_that_fails_part_way_saves_none_of_the_lesson() {
     assert_eq!(app.wait_for_job(job)["status"], "approved");
 }
 
-/// `DELETE path` as `session`, with its CSRF token unless `csrf` is false.
-fn delete(session: &accounts_support::Session, path: &str, csrf: bool) -> integration_tests::Reply {
-    let token = if csrf { session.csrf.as_str() } else { "" };
-    session.client.request("DELETE", path, None, &[("x-csrf-token", token)])
-}
-
 #[test]
 fn an_admin_deletes_a_wrong_lesson_and_the_mentors_stop_using_it() {
     let app = start(&[]);
@@ -194,17 +188,17 @@ fn an_admin_deletes_a_wrong_lesson_and_the_mentors_stop_using_it() {
     let prompt = integration_tests::mock_llm::prompt_text(app.llm.requests().last().unwrap());
     assert!(prompt.contains(wrong["advice"].as_str().unwrap()) && prompt.contains(wrong_model["content"].as_str().unwrap()), "{prompt}");
 
-    assert_eq!(delete(&app.user, &strategy_path, true).status, 403);
-    assert_eq!(delete(&app.admin, &strategy_path, false).status, 403, "no CSRF token");
-    assert_eq!(delete(&app.admin, "/api/strategies/abc", true).status, 400);
-    assert_eq!(delete(&app.admin, "/api/strategies/99999", true).status, 404);
+    assert_eq!(app.user.delete(&strategy_path).status, 403);
+    assert_eq!(app.admin.delete_without_csrf(&strategy_path).status, 403, "no CSRF token");
+    assert_eq!(app.admin.delete("/api/strategies/abc").status, 400);
+    assert_eq!(app.admin.delete("/api/strategies/99999").status, 404);
     assert_eq!(app.admin.get(&strategy_path).status, 405);
     assert_eq!(app.admin.get("/api/strategies").json()["total_count"], 2, "the refusals deleted nothing");
 
-    let deleted = delete(&app.admin, &strategy_path, true);
+    let deleted = app.admin.delete(&strategy_path);
     assert_eq!((deleted.status, deleted.json()), (200, json!({ "deleted": wrong["id"] })));
-    assert_eq!(delete(&app.admin, &model_path, true).status, 200);
-    assert_eq!(delete(&app.admin, &strategy_path, true).status, 404, "gone");
+    assert_eq!(app.admin.delete(&model_path).status, 200);
+    assert_eq!(app.admin.delete(&strategy_path).status, 404, "gone");
     assert_eq!(app.admin.get("/api/strategies").json()["total_count"], 1);
     assert_eq!(app.admin.get("/api/intelligence").json()["total_count"], 1);
 
@@ -520,7 +514,7 @@ fn the_learn_endpoints_answer_as_docs_openapi_yaml_documents() {
     spec.check("get", "/api/intelligence", 200, &models);
     spec.check("get", "/api/strategies", 403, &answered(app.user.get("/api/strategies"), 403));
     let first_id = |list: &Value| list["items"][0]["id"].as_i64().unwrap();
-    spec.check("delete", "/api/strategies/{id}", 200, &answered(delete(&app.admin, &format!("/api/strategies/{}", first_id(&strategies)), true), 200));
-    spec.check("delete", "/api/intelligence/{id}", 200, &answered(delete(&app.admin, &format!("/api/intelligence/{}", first_id(&models)), true), 200));
-    spec.check("delete", "/api/intelligence/{id}", 404, &answered(delete(&app.admin, "/api/intelligence/999", true), 404));
+    spec.check("delete", "/api/strategies/{id}", 200, &answered(app.admin.delete(&format!("/api/strategies/{}", first_id(&strategies))), 200));
+    spec.check("delete", "/api/intelligence/{id}", 200, &answered(app.admin.delete(&format!("/api/intelligence/{}", first_id(&models))), 200));
+    spec.check("delete", "/api/intelligence/{id}", 404, &answered(app.admin.delete("/api/intelligence/999"), 404));
 }

@@ -3,7 +3,7 @@
 //! `{"conversation": …, "deal": …}`: the user's most recently used conversation (or the one
 //! asked for) as they saw it, offline replies included, so that the chat panel of a new tab or
 //! another device continues it; `GET /api/mentor-chat/conversations` lists the user's earlier
-//! conversations (see `shown`).
+//! conversations and `DELETE /api/mentor-chat/conversations/<id>` deletes one (see `shown`).
 //!
 //! Unlike the original's single-turn chat, each conversation's recent turns (within a token
 //! budget) go back to the model, so follow-up questions work. Conversations belong to one user;
@@ -62,19 +62,38 @@ async fn handle(request: Request) -> Response {
 
 async fn answer(request: Request) -> Result<Response, Response> {
     let sub_path = request.header("spin-path-info").and_then(|v| v.as_str()).unwrap_or("").trim_end_matches('/').to_string();
-    let method = request.method().clone();
-    match (sub_path.as_str(), &method) {
-        ("", Method::Get | Method::Post) | ("/conversations", Method::Get) => {}
-        ("", _) => return Err(http_kit::method_not_allowed("GET, POST")),
-        ("/conversations", _) => return Err(http_kit::method_not_allowed("GET")),
-        (other, _) => return Err(http_kit::no_such_endpoint(&format!("/api/mentor-chat{other}"))),
-    }
+    let route = route(&sub_path, request.method())?;
     let db = http_kit::open_database()?;
     let user = accounts::require_user(&db, &request, accounts::Audience::Api)?;
-    match (sub_path.as_str(), method) {
-        ("/conversations", _) => shown::list(&db, &user),
-        (_, Method::Get) => shown::conversation(&db, &user, request.query()),
-        _ => ask(&db, &user, &request).await,
+    match route {
+        Route::Conversation => shown::conversation(&db, &user, request.query()),
+        Route::Ask => ask(&db, &user, &request).await,
+        Route::List => shown::list(&db, &user),
+        Route::Delete(raw_id) => shown::delete(&db, &user, raw_id),
+    }
+}
+
+/// What a request asks for, by its path below `/api/mentor-chat` and its method.
+enum Route<'a> {
+    Conversation,
+    Ask,
+    List,
+    Delete(&'a str),
+}
+
+/// The route, or the 404/405 that refuses the request before any store is opened.
+fn route<'a>(sub_path: &'a str, method: &Method) -> Result<Route<'a>, Response> {
+    match (sub_path, method) {
+        ("", Method::Get) => Ok(Route::Conversation),
+        ("", Method::Post) => Ok(Route::Ask),
+        ("", _) => Err(http_kit::method_not_allowed("GET, POST")),
+        ("/conversations", Method::Get) => Ok(Route::List),
+        ("/conversations", _) => Err(http_kit::method_not_allowed("GET")),
+        (other, method) => match other.strip_prefix("/conversations/") {
+            Some(id) if *method == Method::Delete => Ok(Route::Delete(id)),
+            Some(_) => Err(http_kit::method_not_allowed("DELETE")),
+            None => Err(http_kit::no_such_endpoint(&format!("/api/mentor-chat{other}"))),
+        },
     }
 }
 

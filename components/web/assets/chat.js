@@ -4,10 +4,11 @@
 // the user's latest conversation (GET /api/mentor-chat) and continues it. A line under the title
 // names the deal the server says the conversation is about (the deal overlay starts such a
 // question, see 'chatabout'). "Earlier" lists the user's other conversations
-// (GET /api/mentor-chat/conversations); opening one shows it and the next question continues it.
+// (GET /api/mentor-chat/conversations); opening one shows it and the next question continues it,
+// and each can be deleted there (the open one too: the panel then starts afresh).
 // User text is only ever a text node; replies go through safeFragment.
 
-import { getJson, postJson } from './api.js';
+import { deleteJson, getJson, postJson } from './api.js';
 import { byId, h, safeFragment, show } from './dom.js';
 import { counted, dateTime } from './format.js';
 import { MENTORS, chooseMentor, currentMentor, mentorName } from './mentors.js';
@@ -61,12 +62,15 @@ export function initChat() {
   toggle.addEventListener('click', () => setOpen(panel.hidden));
   byId('chat-close').addEventListener('click', () => setOpen(false));
   panel.addEventListener('keydown', (event) => event.key === 'Escape' && setOpen(false));
-  byId('chat-clear').addEventListener('click', () => {
-    showEarlier(false);
+  const startAfresh = () => {
     state = fresh();
     save();
     log.replaceChildren();
     showDeal();
+  };
+  byId('chat-clear').addEventListener('click', () => {
+    showEarlier(false);
+    startAfresh();
     input.focus();
   });
 
@@ -101,14 +105,38 @@ export function initChat() {
     earlier.replaceChildren(h('li', { class: 'meta' }, 'Loading…'));
     try {
       const { conversations } = await getJson('/api/mentor-chat/conversations');
-      earlier.replaceChildren(...(conversations.length ? conversations.map(earlierItem) : [h('li', { class: 'meta' }, 'No chats yet.')]));
+      earlier.replaceChildren(...(conversations.length ? conversations.map(earlierItem) : [noChats()]));
     } catch (failure) {
       earlier.replaceChildren(h('li', { class: 'form-error' }, `Could not load earlier chats: ${failure.message}`));
     }
   }
+  const noChats = () => h('li', { class: 'meta' }, 'No chats yet.');
   const earlierItem = (conversation) => h('li', { 'data-conversation': conversation.id },
-    h('button', { type: 'button', class: 'link', onclick: () => openEarlier(conversation.id) }, conversation.first_question || '(no question)'),
-    h('div', { class: 'meta' }, `${mentorName(conversation.mentor)} · ${dateTime(conversation.updated_at)} · ${counted(conversation.turns, 'message', 'messages')}`));
+    h('button', { type: 'button', class: 'link open-chat', onclick: () => openEarlier(conversation.id) }, conversation.first_question || '(no question)'),
+    h('div', { class: 'meta' }, `${mentorName(conversation.mentor)} · ${dateTime(conversation.updated_at)} · ${counted(conversation.turns, 'message', 'messages')} · `,
+      deleteButton(conversation.id)));
+  // Deleting takes a second click ("Really delete?"): the server keeps no copy to restore.
+  function deleteButton(id) {
+    const button = h('button', { type: 'button', class: 'link delete-chat' }, 'Delete');
+    button.addEventListener('click', async () => {
+      if (!button.dataset.armed) {
+        button.dataset.armed = 'true';
+        button.textContent = 'Really delete?';
+        return;
+      }
+      button.disabled = true;
+      try {
+        await deleteJson(`/api/mentor-chat/conversations/${encodeURIComponent(id)}`);
+        button.closest('li').remove();
+        if (!earlier.querySelector('li[data-conversation]')) earlier.replaceChildren(noChats());
+        if (state.conversationId === id) startAfresh();
+      } catch (failure) {
+        button.disabled = false;
+        show(error, `Could not delete that chat: ${failure.message}`);
+      }
+    });
+    return button;
+  }
   async function openEarlier(id) {
     try {
       const { conversation, deal } = await getJson(`/api/mentor-chat?conversation_id=${encodeURIComponent(id)}`);

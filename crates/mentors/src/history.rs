@@ -87,6 +87,21 @@ pub fn belongs_to(db: &Connection, id: i64, user_id: i64) -> Result<bool, String
     Ok(!result.rows.is_empty())
 }
 
+/// Deletes conversation `id` of `user_id` with all its turns; `false` when the user has no such
+/// conversation (another user's id included), in which case nothing is touched.
+pub fn delete(db: &Connection, id: i64, user_id: i64) -> Result<bool, String> {
+    let owned = [Value::Integer(id), Value::Integer(user_id)];
+    sqlite_kit::transaction(db, |db| {
+        db.execute(
+            "DELETE FROM chat_messages WHERE conversation_id IN (SELECT id FROM chat_conversations WHERE id = ? AND user_id = ?)",
+            &owned,
+        )?;
+        let deleted = db.execute("DELETE FROM chat_conversations WHERE id = ? AND user_id = ? RETURNING id", &owned)?;
+        Ok(!deleted.rows.is_empty())
+    })
+    .map_err(sql_error)
+}
+
 /// The latest turns of a conversation, oldest first, within [`HISTORY_TOKEN_BUDGET`].
 pub fn recent(db: &Connection, conversation_id: i64) -> Result<Vec<Message>, String> {
     let result = db

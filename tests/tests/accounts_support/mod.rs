@@ -75,6 +75,16 @@ impl Session {
             ("x-csrf-token", &self.csrf),
         ])
     }
+
+    /// A DELETE with the CSRF header.
+    pub fn delete(&self, path: &str) -> Reply {
+        self.client.request("DELETE", path, None, &[("x-csrf-token", &self.csrf)])
+    }
+
+    /// A DELETE without the CSRF header, as a forged cross-site request would be.
+    pub fn delete_without_csrf(&self, path: &str) -> Reply {
+        self.client.request("DELETE", path, None, &[])
+    }
 }
 
 /// The `name=value` of the `Set-Cookie` of a reply.
