@@ -642,6 +642,27 @@ await step('with the provider failing, the chat answers offline from the approve
   }
 });
 
+await step("the AI usage page shows today's calls per feature, from the ledger", async () => {
+  const page = adminPage;
+  await page.click('nav a[href="/admin/ai-usage"]');
+  await page.waitForURL('**/admin/ai-usage');
+  const today = new Date().toISOString().slice(0, 10);
+  const first = page.locator('#usage-rows tr').first();
+  await first.waitFor();
+  const cells = await first.locator('td').allTextContents();
+  assert.equal(cells[0], today, 'newest day first, in UTC');
+  const ledger = await page.evaluate(() => fetch('/api/admin/ai-usage?days=1').then((r) => r.json()));
+  const day = ledger.days[0];
+  assert.equal(cells[1], day.calls.toLocaleString('en-US'));
+  assert.ok(day.features.chat.calls > 0 && cells[9].includes(`chat ${day.features.chat.calls}`), cells.join(' | '));
+  assert.ok(day.features.chat.offline_answers > 0, 'the offline chat of the step before was counted');
+  assert.match(await page.locator('#usage-summary').textContent(), /with AI use in the last 30 days; the daily budget is [\d,]+ calls\.$/);
+  assert.equal(await page.locator('#usage-total th').textContent(), 'Total');
+  await page.selectOption('#usage-days', '7');
+  await page.waitForFunction(() => document.getElementById('usage-summary').textContent.includes('last 7 days'));
+  await page.screenshot({ path: join(SHOTS, 'ai-usage.png') });
+});
+
 await step(`dashboard first load: ≤ ${BUDGET.bytes / 1024} KB transferred and interactive ≤ ${BUDGET.interactiveMs} ms`, async () => {
   const fresh = await newContext();
   const signedIn = await signIn(fresh, USER);

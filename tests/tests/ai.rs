@@ -560,6 +560,66 @@ fn earlier_conversations_are_listed_and_each_can_be_read_and_continued() {
 }
 
 #[test]
+fn the_admin_sees_the_ai_usage_of_recent_days_per_feature() {
+    let spec = Spec::load();
+    let app = start(&[("llm_daily_budget", "50")]);
+    app.insert_deals(&[good_deal(ASIN)]);
+    assert_eq!(advice_source(&app, ASIN, "olyvia"), "llm");
+    assert_eq!(advice_source(&app, ASIN, "olyvia"), "cache");
+    app.llm.fail_every_request(Some(LlmFault::InvalidJson));
+    assert_eq!(advice_source(&app, ASIN, "joel"), "offline");
+    app.llm.fail_every_request(None);
+    let db = app.app.database();
+    db.execute_batch(
+        "INSERT INTO ai_usage (day, feature, calls, failures, prompt_tokens, completion_tokens, estimated_cost_micro_usd) VALUES \
+             (date('now', '-2 days'), 'ingest', 7, 1, 7000, 700, 1750), \
+             (date('now', '-2 days'), 'chat', 2, 0, 800, 200, 260), \
+             (date('now', '-40 days'), 'learn', 4, 0, 40000, 4000, 10000)",
+    )
+    .unwrap();
+    let today: String = db.query_row("SELECT date('now')", [], |row| row.get(0)).unwrap();
+    let two_days_ago: String = db.query_row("SELECT date('now', '-2 days')", [], |row| row.get(0)).unwrap();
+    let (prompt_tokens, completion_tokens): (i64, i64) = db
+        .query_row("SELECT prompt_tokens, completion_tokens FROM ai_usage WHERE day = date('now') AND feature = 'advice'", [], |row| Ok((row.get(0)?, row.get(1)?)))
+        .unwrap();
+    assert!(prompt_tokens > 0 && completion_tokens > 0);
+
+    let report = |query: &str| {
+        let reply = app.admin.get(&format!("/api/admin/ai-usage{query}"));
+        assert_eq!(reply.status, 200, "{query}: {}", reply.body);
+        let body = reply.json();
+        spec.check("get", "/api/admin/ai-usage", 200, &body);
+        body
+    };
+    let month = report("");
+    assert_eq!(month["daily_budget"], 50, "the budget the app runs with");
+    let days: Vec<&str> = month["days"].as_array().unwrap().iter().map(|d| d["day"].as_str().unwrap()).collect();
+    assert_eq!(days, [today.as_str(), two_days_ago.as_str()], "newest first, the last 30 days, only days with use");
+    let advice = &month["days"][0]["features"]["advice"];
+    assert_eq!((advice["calls"].as_i64(), advice["failures"].as_i64(), advice["cache_hits"].as_i64(), advice["offline_answers"].as_i64()), (Some(2), Some(1), Some(1), Some(1)));
+    assert_eq!((advice["prompt_tokens"].as_i64(), advice["completion_tokens"].as_i64()), (Some(prompt_tokens), Some(completion_tokens)));
+    let earlier = &month["days"][1];
+    assert_eq!((earlier["calls"].as_i64(), earlier["failures"].as_i64(), earlier["prompt_tokens"].as_i64()), (Some(9), Some(1), Some(7800)));
+    assert_eq!(earlier["estimated_spend_usd"], 0.00201);
+    assert_eq!(earlier["features"]["chat"]["calls"], 2);
+    assert_eq!(month["total"]["calls"], 11);
+    assert_eq!(month["total"]["cache_hits"], 1);
+
+    assert_eq!(report("?days=90")["days"].as_array().unwrap().len(), 3, "the lesson 40 days ago too");
+    assert_eq!(report("?days=90")["total"]["calls"], 15);
+    assert_eq!(report("?days=1")["days"].as_array().unwrap().iter().map(|d| d["day"].clone()).collect::<Vec<_>>(), [json!(today)]);
+    for bad in ["0", "367", "abc", "-1"] {
+        let refused = app.admin.get(&format!("/api/admin/ai-usage?days={bad}"));
+        assert_eq!(refused.status, 400, "{bad}: {}", refused.body);
+        spec.check("get", "/api/admin/ai-usage", 400, &refused.json());
+    }
+    let refused = app.user.get("/api/admin/ai-usage");
+    assert_eq!(refused.status, 403, "admins only");
+    spec.check("get", "/api/admin/ai-usage", 403, &refused.json());
+    assert_eq!(app.app.client().get("/api/admin/ai-usage").status, 401);
+}
+
+#[test]
 fn advice_and_chat_answer_as_docs_openapi_yaml_documents() {
     let spec = Spec::load();
     let app = start(&[]);

@@ -74,7 +74,7 @@ fn signed_out_visitors_get_the_login_page_and_are_sent_there_from_every_other_pa
     assert_page_headers(&login);
     assert!(login.body.contains("action=\"/login\""), "{}", login.body);
     assert!(login.body.contains(FIRST_RUN_NOTICE_HIDDEN) && !login.body.contains(FIRST_RUN_NOTICE), "accounts exist: {}", login.body);
-    for path in ["/dashboard", "/settings", "/guided-learning", "/guided-learning/job-1", "/strategies", "/intelligence", "/admin", "/admin/keepa-query"] {
+    for path in ["/dashboard", "/settings", "/guided-learning", "/guided-learning/job-1", "/strategies", "/intelligence", "/admin", "/admin/keepa-query", "/admin/ai-usage"] {
         assert_eq!(redirect_of(app, path, None), (303, Some("/".to_string())), "{path}");
     }
 }
@@ -89,7 +89,7 @@ fn users_see_their_pages_and_admins_also_the_admin_pages(app: &RuntimeProcess) {
     assert_page_headers(&dashboard);
     assert!(dashboard.body.contains("<meta name=\"csrf-token\" content=\"") && !dashboard.body.contains("content=\"\""));
     assert!(dashboard.body.contains("data-role=\"user\"") && dashboard.body.contains(USER.name));
-    for path in ["/strategies", "/intelligence", "/guided-learning", "/admin", "/admin/keepa-query"] {
+    for path in ["/strategies", "/intelligence", "/guided-learning", "/admin", "/admin/keepa-query", "/admin/ai-usage"] {
         let refused = user.get(path);
         assert_eq!(refused.status, 403, "{path}");
         assert!(refused.body.contains("Admins only"), "{path}");
@@ -123,7 +123,7 @@ fn assets_are_fingerprinted_immutable_and_gzipped_when_accepted(app: &RuntimePro
 
 fn pages_carry_no_inline_script_or_style(app: &RuntimeProcess) {
     let admin = signed_in(app, &ADMIN);
-    for path in ["/dashboard", "/settings", "/guided-learning", "/guided-learning/job-1", "/strategies", "/intelligence", "/admin", "/admin/keepa-query"] {
+    for path in ["/dashboard", "/settings", "/guided-learning", "/guided-learning/job-1", "/strategies", "/intelligence", "/admin", "/admin/keepa-query", "/admin/ai-usage"] {
         let html = admin.get(path).body;
         for (index, _) in html.match_indices("<script") {
             let tag = &html[index..index + html[index..].find('>').unwrap()];

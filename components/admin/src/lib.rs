@@ -1,7 +1,10 @@
-//! Admin API. For now the Keepa deal selection the ingest job discovers deals with:
+//! Admin API: the Keepa deal selection the ingest job discovers deals with —
 //! `GET /api/admin/keepa-query` reads it (the production default until one is saved),
-//! `PUT /api/admin/keepa-query` replaces it with validated JSON, effective on the next run.
+//! `PUT /api/admin/keepa-query` replaces it with validated JSON, effective on the next run — and
+//! the AI usage of recent days (`GET /api/admin/ai-usage`, see `ai_usage`).
 //! Every route needs an admin session (401 without one, 403 for other roles or without CSRF).
+
+mod ai_usage;
 
 use accounts::Audience;
 use keepa_client::{deal_query, now};
@@ -27,6 +30,10 @@ fn handle(request: Request) -> Response {
             Method::Get => read_query(&db),
             Method::Put => replace_query(&db, request.body()),
             _ => http_kit::method_not_allowed("GET, PUT"),
+        },
+        "/ai-usage" => match request.method() {
+            Method::Get => ai_usage::report(&db, request.query()),
+            _ => http_kit::method_not_allowed("GET"),
         },
         _ => http_kit::no_such_endpoint(request.path()),
     }

@@ -31,6 +31,7 @@ fn page_at(path: &str) -> Option<(&'static str, Access)> {
         "/intelligence" => ("intelligence", Access::Admin),
         "/admin" => ("ingestion", Access::Admin),
         "/admin/keepa-query" => ("keepa-query", Access::Admin),
+        "/admin/ai-usage" => ("ai-usage", Access::Admin),
         _ => match path.strip_prefix("/guided-learning/") {
             Some(job) if is_job_id(job) => ("learn-job", Access::Admin),
             _ => return None,
@@ -71,6 +72,7 @@ mod tests {
         assert!(page_at("/dashboard/") == Some(("dashboard", Access::User)));
         assert!(page_at("/guided-learning/abc-123") == Some(("learn-job", Access::Admin)));
         assert!(page_at("/guided-learning/a/b").is_none());
+        assert!(page_at("/admin/ai-usage") == Some(("ai-usage", Access::Admin)));
         assert!(page_at("/admin/other").is_none());
         assert!(page_at("/dashboardx").is_none());
     }

@@ -18,6 +18,7 @@ mod provider;
 pub mod retry;
 pub mod sanitize;
 pub mod timer;
+pub mod usage_report;
 
 pub use config::Config;
 pub use error::LlmError;

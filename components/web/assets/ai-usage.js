@@ -1,0 +1,51 @@
+// The admin's AI usage page: the ledger's recent days (GET /api/admin/ai-usage), one row per UTC
+// day with its share of the daily budget and its calls per feature, and the sums of the period.
+
+import './shell.js';
+import { getJson } from './api.js';
+import { byId, h } from './dom.js';
+import { count, counted, money, percent } from './format.js';
+
+const FEATURES = { advice: 'advice', chat: 'chat', learn: 'learning', ingest: 'ingestion' };
+const days = byId('usage-days');
+
+// Spend is often a fraction of a cent a day; below a dollar it keeps four decimals.
+const spend = (usd) => money(usd, usd < 1 ? 4 : 2);
+
+const figures = (usage) => [
+  count(usage.calls), null, count(usage.failures), count(usage.prompt_tokens), count(usage.completion_tokens),
+  spend(usage.estimated_spend_usd), count(usage.cache_hits), count(usage.offline_answers),
+];
+
+const byFeature = (features) => Object.entries(features)
+  .filter(([, usage]) => usage.calls > 0)
+  .map(([feature, usage]) => `${FEATURES[feature] ?? feature} ${count(usage.calls)}`)
+  .join(' · ');
+
+function row(label, usage, share, features, cell = 'td') {
+  const values = figures(usage);
+  values[1] = share;
+  return h('tr', {}, h(cell === 'th' ? 'th' : 'td', { class: 'text', scope: cell === 'th' ? 'row' : undefined }, label),
+    ...values.map((value) => h('td', {}, value ?? '')), h('td', { class: 'text' }, features));
+}
+
+async function load() {
+  const period = Number(days.value);
+  const report = await getJson(`/api/admin/ai-usage?days=${period}`);
+  const budget = report.daily_budget;
+  byId('usage-summary').textContent = report.days.length
+    ? `${counted(report.days.length, 'day', 'days')} with AI use in the last ${counted(period, 'day', 'days')}; the daily budget is ${counted(budget, 'call', 'calls')}.`
+    : `No AI use in the last ${counted(period, 'day', 'days')}; the daily budget is ${counted(budget, 'call', 'calls')}.`;
+  byId('usage-rows').replaceChildren(...report.days.map((day) =>
+    row(day.day, day, budget > 0 ? percent((100 * day.calls) / budget) : '—', byFeature(day.features))));
+  byId('usage-total').replaceChildren(...(report.days.length ? [row('Total', report.total, '', '', 'th')] : []));
+}
+
+function refresh() {
+  load().catch((failure) => {
+    byId('usage-summary').textContent = `Could not load the AI usage: ${failure.message}`;
+  });
+}
+
+days.addEventListener('change', refresh);
+refresh();
