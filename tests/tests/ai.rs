@@ -564,11 +564,23 @@ fn the_admin_sees_the_ai_usage_of_recent_days_per_feature() {
     let spec = Spec::load();
     let app = start(&[("llm_daily_budget", "50")]);
     app.insert_deals(&[good_deal(ASIN)]);
+    let last_failure = || app.admin.get("/api/admin/ai-usage").json()["last_failure"].clone();
+    assert_eq!(last_failure(), json!(null), "the provider never failed");
     assert_eq!(advice_source(&app, ASIN, "olyvia"), "llm");
     assert_eq!(advice_source(&app, ASIN, "olyvia"), "cache");
     app.llm.fail_every_request(Some(LlmFault::InvalidJson));
+    let before = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
     assert_eq!(advice_source(&app, ASIN, "joel"), "offline");
     app.llm.fail_every_request(None);
+    let failure = last_failure();
+    assert_eq!(failure["feature"], "advice");
+    assert!(failure["reason"].as_str().unwrap().starts_with("the LLM provider sent an invalid answer"), "{failure}");
+    assert!(failure["at"].as_i64().unwrap() >= before, "{failure}");
+    // Declining to call (here: the user's cap) is not a provider failure.
+    app.app.database().execute("UPDATE ai_user_usage SET calls = 1000000", []).unwrap();
+    assert_eq!(advice_source(&app, ASIN, "evelyn"), "offline");
+    assert_eq!(last_failure(), failure);
+    app.app.database().execute("UPDATE ai_user_usage SET calls = 2", []).unwrap();
     let db = app.app.database();
     db.execute_batch(
         "INSERT INTO ai_usage (day, feature, calls, failures, prompt_tokens, completion_tokens, estimated_cost_micro_usd) VALUES \
@@ -596,7 +608,7 @@ fn the_admin_sees_the_ai_usage_of_recent_days_per_feature() {
     let days: Vec<&str> = month["days"].as_array().unwrap().iter().map(|d| d["day"].as_str().unwrap()).collect();
     assert_eq!(days, [today.as_str(), two_days_ago.as_str()], "newest first, the last 30 days, only days with use");
     let advice = &month["days"][0]["features"]["advice"];
-    assert_eq!((advice["calls"].as_i64(), advice["failures"].as_i64(), advice["cache_hits"].as_i64(), advice["offline_answers"].as_i64()), (Some(2), Some(1), Some(1), Some(1)));
+    assert_eq!((advice["calls"].as_i64(), advice["failures"].as_i64(), advice["cache_hits"].as_i64(), advice["offline_answers"].as_i64()), (Some(2), Some(1), Some(1), Some(2)), "one offline answer for the failure, one for the cap");
     assert_eq!((advice["prompt_tokens"].as_i64(), advice["completion_tokens"].as_i64()), (Some(prompt_tokens), Some(completion_tokens)));
     let earlier = &month["days"][1];
     assert_eq!((earlier["calls"].as_i64(), earlier["failures"].as_i64(), earlier["prompt_tokens"].as_i64()), (Some(9), Some(1), Some(7800)));

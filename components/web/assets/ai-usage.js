@@ -1,10 +1,11 @@
 // The admin's AI usage page: the ledger's recent days (GET /api/admin/ai-usage), one row per UTC
-// day with its share of the daily budget and its calls per feature, and the sums of the period.
+// day with its share of the daily budget and its calls per feature, the sums of the period, and
+// why the provider last failed (a wrong key shows here before users report offline answers).
 
 import './shell.js';
 import { getJson } from './api.js';
-import { byId, h } from './dom.js';
-import { count, counted, money, percent } from './format.js';
+import { byId, h, notify } from './dom.js';
+import { count, counted, dateTime, money, percent } from './format.js';
 
 const FEATURES = { advice: 'advice', chat: 'chat', learn: 'learning', ingest: 'ingestion' };
 const days = byId('usage-days');
@@ -39,6 +40,10 @@ async function load() {
   byId('usage-rows').replaceChildren(...report.days.map((day) =>
     row(day.day, day, budget > 0 ? percent((100 * day.calls) / budget) : '—', byFeature(day.features))));
   byId('usage-total').replaceChildren(...(report.days.length ? [row('Total', report.total, '', '', 'th')] : []));
+  const failure = report.last_failure;
+  const notice = byId('usage-last-failure');
+  if (failure) notify(notice, 'warn', `Last provider failure: ${dateTime(failure.at)} (${FEATURES[failure.feature] ?? failure.feature}): ${failure.reason}`);
+  else notice.hidden = true;
 }
 
 function refresh() {

@@ -48,6 +48,17 @@ impl fmt::Display for LlmError {
     }
 }
 
+impl LlmError {
+    /// Whether the provider itself failed the call (as opposed to the app declining to call:
+    /// no key, budget, ledger, another request asking).
+    pub fn is_provider_failure(&self) -> bool {
+        matches!(
+            self,
+            LlmError::RateLimited | LlmError::Unavailable(_) | LlmError::Timeout | LlmError::Rejected { .. } | LlmError::InvalidResponse(_)
+        )
+    }
+}
+
 impl std::error::Error for LlmError {}
 
 impl From<spin_sdk::sqlite::Error> for LlmError {

@@ -176,6 +176,36 @@ pub fn record_failure(db: &Connection, feature: Feature) {
     add(db, feature, &[("failures", 1)]);
 }
 
+/// The provider's last failure for good (migration 0010).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct LastFailure {
+    pub at: i64,
+    pub feature: String,
+    pub reason: String,
+}
+
+/// Keeps `error` as the provider's last failure, replacing the one before.
+pub fn record_final_failure(db: &Connection, feature: Feature, error: &LlmError, at: i64) {
+    let written = db.execute(
+        "INSERT INTO ai_last_failure (id, at, feature, reason) VALUES (1, ?1, ?2, ?3) \
+         ON CONFLICT (id) DO UPDATE SET at = excluded.at, feature = excluded.feature, reason = excluded.reason",
+        &[Value::Integer(at), Value::Text(feature.as_str().into()), Value::Text(error.to_string())],
+    );
+    if let Err(problem) = written {
+        eprintln!("ai_last_failure: could not record {error}: {problem}");
+    }
+}
+
+/// The provider's last failure for good, if it ever failed.
+pub fn last_failure(db: &Connection) -> Result<Option<LastFailure>, LlmError> {
+    let result = db.execute("SELECT at, feature, reason FROM ai_last_failure WHERE id = 1", &[])?;
+    Ok(result.rows.first().map(|row| LastFailure {
+        at: read::integer(&row.values, 0).unwrap_or_default(),
+        feature: read::text(&row.values, 1).unwrap_or_default(),
+        reason: read::text(&row.values, 2).unwrap_or_default(),
+    }))
+}
+
 /// Counts an answer served from the cache (no provider call).
 pub fn record_cache_hit(db: &Connection, feature: Feature) {
     add(db, feature, &[("cache_hits", 1)]);

@@ -142,8 +142,13 @@ impl<'a> LlmClient<'a> {
         // The first attempt's reservation takes the question's mark, which lasts to the deadline.
         ledger::reserve(self.db, request.feature, request.user_id, &limits, in_flight.as_ref())?;
         let result = self.attempts(request, &body, deadline, &limits).await;
-        if let (Err(_), Some(in_flight)) = (&result, &in_flight) {
-            ledger::clear_in_flight(self.db, &in_flight.cache_key);
+        if let Err(error) = &result {
+            if let Some(in_flight) = &in_flight {
+                ledger::clear_in_flight(self.db, &in_flight.cache_key);
+            }
+            if error.is_provider_failure() {
+                ledger::record_final_failure(self.db, request.feature, error, cache::now());
+            }
         }
         result
     }

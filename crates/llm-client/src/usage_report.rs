@@ -1,9 +1,10 @@
 //! The ledger's recent days, for the admin's AI usage page (`GET /api/admin/ai-usage`): what the
 //! provider was asked and what that is estimated to have cost, and what was answered without it
-//! (cache hits, offline answers), per UTC day and feature. `/api/health` shows only today; the
-//! bill comes per month.
+//! (cache hits, offline answers), per UTC day and feature, and why the provider last failed.
+//! `/api/health` shows only today; the bill comes per month.
 
 use crate::LlmError;
+use crate::ledger::{self, LastFailure};
 use serde::{Serialize, Serializer};
 use spin_sdk::sqlite::{Connection, Value};
 use sqlite_kit::read;
@@ -47,12 +48,14 @@ pub struct DayUsage {
     pub features: BTreeMap<String, Usage>,
 }
 
-/// The days with any usage, newest first, their sums, and the budget each day is held to.
+/// The days with any usage, newest first, their sums, the budget each day is held to, and the
+/// provider's last failure for good (whenever it was).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct UsageReport {
     pub daily_budget: u64,
     pub days: Vec<DayUsage>,
     pub total: Usage,
+    pub last_failure: Option<LastFailure>,
 }
 
 /// The last `days` UTC days (today included) of the ledger.
@@ -75,12 +78,12 @@ pub fn report(db: &Connection, days: u32, daily_budget: u64) -> Result<UsageRepo
         };
         (read::text(&row.values, 0).unwrap_or_default(), read::text(&row.values, 1).unwrap_or_default(), usage)
     });
-    Ok(by_day(rows, daily_budget))
+    Ok(UsageReport { last_failure: ledger::last_failure(db)?, ..by_day(rows, daily_budget) })
 }
 
 /// Groups (day, feature, usage) rows that come newest day first into days with their sums.
 fn by_day(rows: impl Iterator<Item = (String, String, Usage)>, daily_budget: u64) -> UsageReport {
-    let mut report = UsageReport { daily_budget, days: Vec::new(), total: Usage::default() };
+    let mut report = UsageReport { daily_budget, days: Vec::new(), total: Usage::default(), last_failure: None };
     for (day, feature, usage) in rows {
         if report.days.last().is_none_or(|last| last.day != day) {
             report.days.push(DayUsage { day, total: Usage::default(), features: BTreeMap::new() });
