@@ -211,6 +211,61 @@ fn an_admin_deletes_a_wrong_lesson_and_the_mentors_stop_using_it() {
 }
 
 #[test]
+fn an_admin_corrects_a_stored_lesson_in_place_and_the_mentors_use_the_correction() {
+    let spec = Spec::load();
+    let app = start(&[]);
+    let job = app.learn(&json!({"text": LESSON}));
+    assert_eq!(app.wait_for_job(job)["status"], "done");
+    assert_eq!(app.admin.post_json(&format!("/api/learn/{job}/approve"), &json!(null)).status, 200);
+    let strategies = app.admin.get("/api/strategies").json()["items"].as_array().unwrap().clone();
+    let (wrong, other) = (&strategies[0], &strategies[1]);
+    let model = app.admin.get("/api/intelligence").json()["items"][0].clone();
+    let (strategy_path, model_path) = (format!("/api/strategies/{}", wrong["id"]), format!("/api/intelligence/{}", model["id"]));
+    app.insert_deals(&[good_deal("0134093410")]);
+    assert_eq!(app.advice("0134093410", "errol").json()["source"], "llm");
+
+    let correction = json!({"category": "buying", "trigger": "a textbook in <b>August</b>", "advice": "List at 2.5 times the June price"});
+    let check = |method: &str, path: &str, reply: &integration_tests::Reply, status: u16| {
+        assert_eq!(reply.status, status, "{method} {path}: {}", reply.body);
+        spec.check(method, path, status, &reply.json());
+    };
+    check("put", "/api/strategies/{id}", &app.user.put_json(&strategy_path, &correction), 403);
+    assert_eq!(app.admin.client.request("PUT", &strategy_path, Some(correction.to_string().as_bytes()), &[("content-type", "application/json")]).status, 403, "no CSRF token");
+    check("put", "/api/strategies/{id}", &app.admin.put_json("/api/strategies/99999", &correction), 404);
+    check("put", "/api/strategies/{id}", &app.admin.put_json("/api/strategies/abc", &correction), 400);
+    for bad in [json!({"category": "Luck", "advice": "x"}), json!({"category": "Risk", "advice": "  "}), json!({"category": "Risk"}), json!(["a list"])] {
+        check("put", "/api/strategies/{id}", &app.admin.put_json(&strategy_path, &bad), 400);
+    }
+    let same_as_other = json!({"category": other["category"], "trigger": other["trigger"], "advice": other["advice"].as_str().unwrap().to_uppercase(), "confidence": "Low"});
+    let duplicate = app.admin.put_json(&strategy_path, &same_as_other);
+    check("put", "/api/strategies/{id}", &duplicate, 409);
+    assert!(duplicate.json()["error"].as_str().unwrap().contains(&format!("item {}", other["id"])), "{}", duplicate.body);
+    assert_eq!(app.admin.get("/api/strategies").json()["items"].as_array().unwrap(), &strategies, "the refusals changed nothing");
+
+    let saved = app.admin.put_json(&strategy_path, &correction);
+    check("put", "/api/strategies/{id}", &saved, 200);
+    assert_eq!(
+        saved.json(),
+        json!({"id": wrong["id"], "category": "Buying", "trigger": "a textbook in August", "advice": "List at 2.5 times the June price", "confidence": "Medium", "date_added": wrong["date_added"]})
+    );
+    assert_eq!(app.admin.get("/api/strategies").json()["items"][0], saved.json(), "listed as stored, in its place");
+    let renamed = app.admin.put_json(&model_path, &json!({"content": "Textbook demand peaks before each semester"}));
+    check("put", "/api/intelligence/{id}", &renamed, 200);
+    assert_eq!(renamed.json()["content"], "Textbook demand peaks before each semester");
+    check("put", "/api/intelligence/{id}", &app.admin.put_json(&model_path, &json!({"content": ""})), 400);
+    check("put", "/api/intelligence/{id}", &app.admin.put_json("/api/intelligence/99999", &json!({"content": "x"})), 404);
+    assert_eq!(app.admin.get(&model_path).status, 405);
+
+    // The cached advice was built on the old wording: the next question is a miss with the edit.
+    let calls = app.llm.request_count();
+    assert_eq!(app.advice("0134093410", "errol").json()["source"], "llm");
+    assert_eq!(app.llm.request_count(), calls + 1);
+    let prompt = integration_tests::mock_llm::prompt_text(app.llm.requests().last().unwrap());
+    assert!(prompt.contains("List at 2.5 times the June price") && !prompt.contains(wrong["advice"].as_str().unwrap()), "{prompt}");
+    assert!(prompt.contains("Textbook demand peaks before each semester") && !prompt.contains(model["content"].as_str().unwrap()), "{prompt}");
+}
+
+#[test]
 fn a_local_page_is_learned_without_block_networks_and_redirects_are_rechecked() {
     let site = site();
     let app = start(&[]);

@@ -9,8 +9,9 @@
 //! - `POST /api/learn/<id>/approve` (optional JSON `{"strategies", "mental_models"}` with the
 //!   admin's edits) → how many were saved and skipped as duplicates;
 //! - `GET /api/strategies`, `GET /api/intelligence` → the knowledge base with counts;
-//! - `DELETE /api/strategies/<id>`, `DELETE /api/intelligence/<id>` → one item taken out of the
-//!   knowledge base (a wrong lesson would otherwise reach every later prompt).
+//! - `PUT /api/strategies/<id>`, `PUT /api/intelligence/<id>` → one item corrected in place, and
+//!   `DELETE` on the same paths → one item taken out of the knowledge base (a wrong lesson would
+//!   otherwise reach every later prompt).
 //!
 //! The session and role are checked on the headers, before the body is read, so a non-admin
 //! gets 403 without uploading anything; the CSRF check follows once the body is in.
@@ -44,13 +45,15 @@ async fn answer(incoming: IncomingRequest) -> Result<Response, Response> {
         (Method::Post, ["api", "learn", id, "approve"]) => routes::approve(&db, id, request.body()),
         (Method::Get, ["api", "strategies"]) => routes::strategies(&db),
         (Method::Get, ["api", "intelligence"]) => routes::intelligence(&db),
+        (Method::Put, ["api", "strategies", id]) => routes::edit_strategy(&db, id, request.body()),
+        (Method::Put, ["api", "intelligence", id]) => routes::edit_mental_model(&db, id, request.body()),
         (Method::Delete, ["api", "strategies", id]) => routes::delete(&db, "strategies", id),
         (Method::Delete, ["api", "intelligence", id]) => routes::delete(&db, "mental_models", id),
         (_, ["learn"] | ["api", "learn", _, "approve"]) => Err(http_kit::method_not_allowed("POST")),
         (_, ["api", "learn"] | ["api", "learn", _] | ["api", "strategies"] | ["api", "intelligence"]) => {
             Err(http_kit::method_not_allowed("GET"))
         }
-        (_, ["api", "strategies" | "intelligence", _]) => Err(http_kit::method_not_allowed("DELETE")),
+        (_, ["api", "strategies" | "intelligence", _]) => Err(http_kit::method_not_allowed("PUT, DELETE")),
         _ => Err(http_kit::no_such_endpoint(request.path())),
     }
 }

@@ -4,7 +4,7 @@ use learning::extract::{self, Extraction};
 use learning::jobs::{self, Input};
 use learning::{url_guard, youtube};
 use llm_client::cache::now;
-use mentors::knowledge::{self, Saved};
+use mentors::knowledge::{self, Edited, Saved};
 use serde::{Deserialize, Serialize};
 use spin_sdk::http::{Request, Response};
 use spin_sdk::sqlite::Connection;
@@ -144,6 +144,29 @@ pub fn intelligence(db: &Connection) -> Result<Response, Response> {
     let items = knowledge::list_mental_models(db, None).map_err(http_kit::unavailable)?;
     let (total_count, new_today_count) = knowledge::counts(db, "mental_models").map_err(http_kit::unavailable)?;
     Ok(http_kit::json(200, &Listing { items, total_count, new_today_count }))
+}
+
+/// `PUT /api/strategies/<id>`: the stored strategy corrected by the admin, as it now reads.
+pub fn edit_strategy(db: &Connection, raw_id: &str, body: &[u8]) -> Result<Response, Response> {
+    let id = id_in_path(raw_id, "an item id")?;
+    let strategy = learning::edit::strategy(body).map_err(|problem| http_kit::error(400, problem))?;
+    edited(id, "strategy", knowledge::edit_strategy(db, id, strategy).map_err(http_kit::unavailable)?)
+}
+
+/// `PUT /api/intelligence/<id>`: the stored mental model corrected by the admin.
+pub fn edit_mental_model(db: &Connection, raw_id: &str, body: &[u8]) -> Result<Response, Response> {
+    let id = id_in_path(raw_id, "an item id")?;
+    let content = learning::edit::mental_model(body).map_err(|problem| http_kit::error(400, problem))?;
+    edited(id, "mental model", knowledge::edit_mental_model(db, id, content).map_err(http_kit::unavailable)?)
+}
+
+/// 200 with the item as stored; 404 for an unknown id; 409 when another item says the same.
+fn edited<T: Serialize>(id: i64, what: &str, edit: Edited<T>) -> Result<Response, Response> {
+    match edit {
+        Edited::Saved(item) => Ok(http_kit::json(200, &item)),
+        Edited::NotFound => Err(http_kit::error(404, format!("no item {id}"))),
+        Edited::Duplicate(other) => Err(http_kit::error(409, format!("an identical {what} is already stored (item {other}); delete one of them instead"))),
+    }
 }
 
 /// `DELETE /api/strategies/<id>`, `DELETE /api/intelligence/<id>` (`table` is the list's table).

@@ -84,7 +84,7 @@ fn find_json(raw: &str) -> Option<(Value, bool)> {
 }
 
 /// A text field: markup removed, whitespace collapsed, length capped.
-fn clean_field(raw: &str) -> String {
+pub(crate) fn clean_field(raw: &str) -> String {
     let text = sanitize::text(raw).split_whitespace().collect::<Vec<_>>().join(" ");
     text.chars().take(MAX_FIELD_CHARS).collect()
 }

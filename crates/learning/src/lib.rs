@@ -2,9 +2,10 @@
 //! fetches the page ([`fetch`], guarded by [`url_guard`]) and keeps its visible text ([`text`]),
 //! or for a YouTube video its English transcript ([`youtube`]), and asks the provider for
 //! strategies and mental models ([`extract`]); the admin reviews and approves the result into
-//! the knowledge base. [`jobs`] is the SQLite queue between the
-//! `learn` HTTP component and the cron-triggered `jobs` component.
+//! the knowledge base, where an admin can later correct an item ([`edit`]). [`jobs`] is the
+//! SQLite queue between the `learn` HTTP component and the cron-triggered `jobs` component.
 
+pub mod edit;
 pub mod extract;
 pub mod fetch;
 pub mod jobs;

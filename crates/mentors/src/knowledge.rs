@@ -153,6 +153,65 @@ pub fn delete(db: &Connection, table: &'static str, id: i64) -> Result<bool, Str
     Ok(!deleted.rows.is_empty())
 }
 
+/// What an admin's edit of a stored item came to.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Edited<T> {
+    Saved(Stored<T>),
+    NotFound,
+    /// Another stored item already says the same (its `content_key`); its id.
+    Duplicate(i64),
+}
+
+/// Replaces stored strategy `id` with `strategy`; the version triggers make every later prompt
+/// (and advice cache key) use the edit.
+pub fn edit_strategy(db: &Connection, id: i64, strategy: Strategy) -> Result<Edited<Strategy>, String> {
+    let values = [&strategy.category, &strategy.trigger, &strategy.advice, &strategy.confidence].map(|field| Value::Text(field.clone()));
+    let edited = edit_row(db, "strategies", id, &strategy_key(&strategy), "category = ?, trigger_text = ?, advice = ?, confidence = ?", &values)?;
+    Ok(edited.into_edited(id, strategy))
+}
+
+/// Replaces the statement of stored mental model `id` with `content`.
+pub fn edit_mental_model(db: &Connection, id: i64, content: String) -> Result<Edited<MentalModel>, String> {
+    let edited = edit_row(db, "mental_models", id, &normalize(&content), "content = ?", &[Value::Text(content.clone())])?;
+    Ok(edited.into_edited(id, MentalModel { content }))
+}
+
+/// What [`edit_row`] did to the row.
+enum RowEdit {
+    Saved { date_added: String },
+    NotFound,
+    Duplicate(i64),
+}
+
+impl RowEdit {
+    fn into_edited<T>(self, id: i64, item: T) -> Edited<T> {
+        match self {
+            RowEdit::Saved { date_added } => Edited::Saved(Stored { id, item, date_added }),
+            RowEdit::NotFound => Edited::NotFound,
+            RowEdit::Duplicate(other) => Edited::Duplicate(other),
+        }
+    }
+}
+
+/// Sets `assignments` (`values`) and the identity `key` on row `id` of `table`, unless another
+/// row has that identity.
+fn edit_row(db: &Connection, table: &'static str, id: i64, key: &str, assignments: &str, values: &[Value]) -> Result<RowEdit, String> {
+    sqlite_kit::transaction(db, |db| {
+        let same = db.execute(&format!("SELECT id FROM {table} WHERE content_key = ? AND id <> ?"), &[Value::Text(key.into()), Value::Integer(id)])?;
+        if let Some(other) = same.rows.first().and_then(|row| integer(&row.values, 0)) {
+            return Ok(RowEdit::Duplicate(other));
+        }
+        let mut parameters = values.to_vec();
+        parameters.extend([Value::Text(key.into()), Value::Integer(id)]);
+        let updated = db.execute(&format!("UPDATE {table} SET {assignments}, content_key = ? WHERE id = ? RETURNING date_added"), &parameters)?;
+        Ok(match updated.rows.first() {
+            Some(row) => RowEdit::Saved { date_added: text(&row.values, 0).unwrap_or_default() },
+            None => RowEdit::NotFound,
+        })
+    })
+    .map_err(sql_error)
+}
+
 /// Stores the strategies not yet known (with the models, see [`save_lesson`]).
 fn save_strategies(db: &Connection, strategies: &[Strategy], job_id: i64) -> Result<Saved, spin_sdk::sqlite::Error> {
     let mut saved = Saved::default();

@@ -76,6 +76,14 @@ impl Session {
         ])
     }
 
+    /// A JSON PUT with the CSRF header.
+    pub fn put_json(&self, path: &str, body: &serde_json::Value) -> Reply {
+        self.client.request("PUT", path, Some(body.to_string().as_bytes()), &[
+            ("content-type", "application/json"),
+            ("x-csrf-token", &self.csrf),
+        ])
+    }
+
     /// A DELETE with the CSRF header.
     pub fn delete(&self, path: &str) -> Reply {
         self.client.request("DELETE", path, None, &[("x-csrf-token", &self.csrf)])
