@@ -573,6 +573,8 @@ fn the_admin_sees_the_ai_usage_of_recent_days_per_feature() {
     assert_eq!(advice_source(&app, ASIN, "joel"), "offline");
     app.llm.fail_every_request(None);
     let failure = last_failure();
+    let last_answer_at = app.admin.get("/api/admin/ai-usage").json()["last_answer_at"].as_i64().unwrap();
+    assert!(last_answer_at <= failure["at"].as_i64().unwrap(), "the answer came before the failure");
     assert_eq!(failure["feature"], "advice");
     assert!(failure["reason"].as_str().unwrap().starts_with("the LLM provider sent an invalid answer"), "{failure}");
     assert!(failure["at"].as_i64().unwrap() >= before, "{failure}");

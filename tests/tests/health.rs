@@ -1,5 +1,6 @@
 //! The product manifest's health endpoints and the `/api/...` fallback, through the runtime.
 
+use serde_json::json;
 use integration_tests::RuntimeProcessBuilder;
 
 fn latest_migration_version() -> i64 {
@@ -59,4 +60,29 @@ fn health_raises_alerts_for_a_stalled_feed_and_a_spent_ai_budget() {
     assert_eq!(body["ingestion"]["stalled"], true);
     let lag = body["ingestion"]["lag_secs"].as_i64().unwrap();
     assert!((3600..3700).contains(&lag), "{lag}");
+}
+
+#[test]
+fn health_raises_an_alert_while_the_ai_provider_fails_and_has_not_answered_since() {
+    let app = RuntimeProcessBuilder::new("spin.toml").start();
+    let db = app.database();
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
+    let ai = || app.client().get("/api/health").json();
+    assert_eq!((ai()["ai"]["provider_failing"].clone(), ai()["ai"]["last_failure_at"].clone()), (json!(false), json!(null)));
+
+    db.execute("INSERT INTO ai_last_failure (id, at, feature, reason) VALUES (1, ?1, 'chat', 'the LLM provider refused the request (401): bad key')", [now - 60]).unwrap();
+    let failing = ai();
+    assert_eq!(failing["alerts"], json!(["ai_provider_failing"]), "{failing}");
+    assert_eq!((failing["ai"]["provider_failing"].clone(), failing["ai"]["last_failure_at"].clone()), (json!(true), json!(now - 60)));
+    assert!(!failing.to_string().contains("bad key"), "the reason stays on the admin page: {failing}");
+
+    db.execute("INSERT INTO ai_usage (day, feature, calls, last_answer_at) VALUES (date('now'), 'advice', 1, ?1)", [now - 10]).unwrap();
+    let answered = ai();
+    assert_eq!((answered["alerts"].clone(), answered["ai"]["last_answer_at"].clone()), (json!([]), json!(now - 10)), "answered since: {answered}");
+
+    db.execute("UPDATE ai_last_failure SET at = ?1", [now - 5]).unwrap();
+    assert_eq!(ai()["alerts"], json!(["ai_provider_failing"]), "failed again after that answer");
+    db.execute("UPDATE ai_last_failure SET at = ?1", [now - 7200]).unwrap();
+    db.execute("UPDATE ai_usage SET last_answer_at = NULL", []).unwrap();
+    assert_eq!(ai()["alerts"], json!([]), "a failure two hours old with nothing asked since is no alert");
 }

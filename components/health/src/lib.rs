@@ -15,7 +15,8 @@ use spin_sdk::sqlite::Connection;
 struct Health {
     status: &'static str,
     /// Conditions an operator should act on: `database_unavailable`, `ingestion_stalled`,
-    /// `ai_budget_warning`, `ai_budget_exhausted`. `status` is `degraded` when any is present.
+    /// `ai_budget_warning`, `ai_budget_exhausted`, `ai_provider_failing`. `status` is `degraded`
+    /// when any is present.
     alerts: Vec<&'static str>,
     version: &'static str,
     database: DatabaseHealth,
@@ -60,10 +61,10 @@ fn full_health() -> Response {
     let alerts: Vec<&'static str> = [
         (!database.ok).then_some("database_unavailable"),
         ingestion.as_ref().is_some_and(|i| i.stalled).then_some("ingestion_stalled"),
-        ai.alert(),
     ]
     .into_iter()
     .flatten()
+    .chain(ai.alerts())
     .collect();
     let status = if alerts.is_empty() { "ok" } else { "degraded" };
     http_kit::json(200, &Health { status, alerts, version: env!("CARGO_PKG_VERSION"), database, ingestion, ai })

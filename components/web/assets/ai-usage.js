@@ -40,10 +40,22 @@ async function load() {
   byId('usage-rows').replaceChildren(...report.days.map((day) =>
     row(day.day, day, budget > 0 ? percent((100 * day.calls) / budget) : '—', byFeature(day.features))));
   byId('usage-total').replaceChildren(...(report.days.length ? [row('Total', report.total, '', '', 'th')] : []));
-  const failure = report.last_failure;
+  showProviderState(report.last_failure, report.last_answer_at);
+}
+
+// The provider's last failure, as a warning while no answer came after it.
+function showProviderState(failure, lastAnswerAt) {
   const notice = byId('usage-last-failure');
-  if (failure) notify(notice, 'warn', `Last provider failure: ${dateTime(failure.at)} (${FEATURES[failure.feature] ?? failure.feature}): ${failure.reason}`);
-  else notice.hidden = true;
+  if (!failure) {
+    notice.hidden = true;
+    return;
+  }
+  const what = `${dateTime(failure.at)} (${FEATURES[failure.feature] ?? failure.feature}): ${failure.reason}`;
+  if (lastAnswerAt != null && lastAnswerAt >= failure.at) {
+    notify(notice, 'info', `Last provider failure: ${what}. The provider has answered since (last answer ${dateTime(lastAnswerAt)}).`);
+  } else {
+    notify(notice, 'warn', `The provider has not answered since its last failure: ${what}.`);
+  }
 }
 
 function refresh() {

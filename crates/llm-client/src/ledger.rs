@@ -164,11 +164,22 @@ pub fn estimated_cost_micro_usd(prompt_tokens: u64, completion_tokens: u64) -> u
     (prompt_tokens * PROMPT_PRICE_CENTI_MICRO_USD + completion_tokens * COMPLETION_PRICE_CENTI_MICRO_USD).div_ceil(100)
 }
 
-/// Adds the tokens and cost of a successful request (already counted by [`reserve`]).
-/// Bookkeeping failures after the fact are logged, not returned: the answer is already paid for.
-pub fn record_completion(db: &Connection, feature: Feature, prompt_tokens: u64, completion_tokens: u64) {
+/// Adds the tokens and cost of a successful request (already counted by [`reserve`]) and notes
+/// when it was answered. Bookkeeping failures after the fact are logged, not returned: the
+/// answer is already paid for.
+pub fn record_completion(db: &Connection, feature: Feature, prompt_tokens: u64, completion_tokens: u64, answered_at: i64) {
     let cost = estimated_cost_micro_usd(prompt_tokens, completion_tokens);
-    add(db, feature, &[("prompt_tokens", prompt_tokens), ("completion_tokens", completion_tokens), ("estimated_cost_micro_usd", cost)]);
+    let recorded = db.execute(
+        "INSERT INTO ai_usage (day, feature, prompt_tokens, completion_tokens, estimated_cost_micro_usd, last_answer_at) \
+         VALUES (date('now'), ?1, ?2, ?3, ?4, ?5) ON CONFLICT (day, feature) DO UPDATE SET \
+         prompt_tokens = prompt_tokens + excluded.prompt_tokens, completion_tokens = completion_tokens + excluded.completion_tokens, \
+         estimated_cost_micro_usd = estimated_cost_micro_usd + excluded.estimated_cost_micro_usd, \
+         last_answer_at = max(COALESCE(last_answer_at, 0), excluded.last_answer_at)",
+        &[Value::Text(feature.as_str().into()), int(prompt_tokens), int(completion_tokens), int(cost), Value::Integer(answered_at)],
+    );
+    if let Err(error) = recorded {
+        eprintln!("ai_usage ledger: could not record a {} answer: {error}", feature.as_str());
+    }
 }
 
 /// Counts a failed request.
@@ -196,8 +207,35 @@ pub fn record_final_failure(db: &Connection, feature: Feature, error: &LlmError,
     }
 }
 
+/// How recently a failure makes the provider count as failing, unless it answered since.
+const FAILING_WINDOW_SECS: i64 = 3600;
+
+/// What the ledger knows of the provider's state: its last answer and its last failure for good.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ProviderState {
+    pub last_answer_at: Option<i64>,
+    pub last_failure: Option<LastFailure>,
+}
+
+impl ProviderState {
+    /// Whether the provider is failing at `now`: its last failure (within the last hour) is newer
+    /// than its last answer.
+    pub fn is_failing(&self, now: i64) -> bool {
+        self.last_failure
+            .as_ref()
+            .is_some_and(|failure| now - failure.at < FAILING_WINDOW_SECS && failure.at > self.last_answer_at.unwrap_or(i64::MIN))
+    }
+}
+
+/// The provider's last answer (any day, any feature) and last failure for good.
+pub fn provider_state(db: &Connection) -> Result<ProviderState, LlmError> {
+    let answered = db.execute("SELECT MAX(last_answer_at) FROM ai_usage", &[])?;
+    let last_answer_at = answered.rows.first().and_then(|row| read::integer(&row.values, 0));
+    Ok(ProviderState { last_answer_at, last_failure: last_failure(db)? })
+}
+
 /// The provider's last failure for good, if it ever failed.
-pub fn last_failure(db: &Connection) -> Result<Option<LastFailure>, LlmError> {
+fn last_failure(db: &Connection) -> Result<Option<LastFailure>, LlmError> {
     let result = db.execute("SELECT at, feature, reason FROM ai_last_failure WHERE id = 1", &[])?;
     Ok(result.rows.first().map(|row| LastFailure {
         at: read::integer(&row.values, 0).unwrap_or_default(),
@@ -310,6 +348,18 @@ mod tests {
         assert_eq!(budget_state(800, 1000), "warning");
         assert_eq!(budget_state(1000, 1000), "refused");
         assert_eq!(budget_state(0, 0), "refused");
+    }
+
+    #[test]
+    fn the_provider_is_failing_while_its_last_failure_is_recent_and_newer_than_its_last_answer() {
+        let failed_at = |at: i64| Some(LastFailure { at, feature: "chat".into(), reason: "HTTP 500".into() });
+        let state = |last_answer_at: Option<i64>, last_failure| ProviderState { last_answer_at, last_failure };
+        let now = 10_000;
+        assert!(state(None, failed_at(now - 60)).is_failing(now), "failed, never answered");
+        assert!(state(Some(now - 120), failed_at(now - 60)).is_failing(now));
+        assert!(!state(Some(now - 30), failed_at(now - 60)).is_failing(now), "answered since");
+        assert!(!state(None, failed_at(now - FAILING_WINDOW_SECS)).is_failing(now), "an hour ago");
+        assert!(!state(Some(now), None).is_failing(now));
     }
 
     #[test]

@@ -160,7 +160,7 @@ impl<'a> LlmClient<'a> {
             let remaining = deadline.saturating_duration_since(Instant::now());
             let failure = match provider::attempt(&self.config, body, remaining).await {
                 Ok(completion) => {
-                    ledger::record_completion(self.db, request.feature, completion.prompt_tokens, completion.completion_tokens);
+                    ledger::record_completion(self.db, request.feature, completion.prompt_tokens, completion.completion_tokens, cache::now());
                     return Ok(completion);
                 }
                 Err(failure) => failure,

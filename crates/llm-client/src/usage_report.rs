@@ -1,10 +1,11 @@
 //! The ledger's recent days, for the admin's AI usage page (`GET /api/admin/ai-usage`): what the
 //! provider was asked and what that is estimated to have cost, and what was answered without it
-//! (cache hits, offline answers), per UTC day and feature, and why the provider last failed.
+//! (cache hits, offline answers), per UTC day and feature, and when the provider last answered
+//! and last failed, and why.
 //! `/api/health` shows only today; the bill comes per month.
 
 use crate::LlmError;
-use crate::ledger::{self, LastFailure};
+use crate::ledger::{self, ProviderState};
 use serde::{Serialize, Serializer};
 use spin_sdk::sqlite::{Connection, Value};
 use sqlite_kit::read;
@@ -49,13 +50,14 @@ pub struct DayUsage {
 }
 
 /// The days with any usage, newest first, their sums, the budget each day is held to, and the
-/// provider's last failure for good (whenever it was).
+/// provider's state: its last answer and last failure for good (whenever they were).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct UsageReport {
     pub daily_budget: u64,
     pub days: Vec<DayUsage>,
     pub total: Usage,
-    pub last_failure: Option<LastFailure>,
+    #[serde(flatten)]
+    pub provider: ProviderState,
 }
 
 /// The last `days` UTC days (today included) of the ledger.
@@ -78,12 +80,17 @@ pub fn report(db: &Connection, days: u32, daily_budget: u64) -> Result<UsageRepo
         };
         (read::text(&row.values, 0).unwrap_or_default(), read::text(&row.values, 1).unwrap_or_default(), usage)
     });
-    Ok(UsageReport { last_failure: ledger::last_failure(db)?, ..by_day(rows, daily_budget) })
+    Ok(UsageReport { provider: ledger::provider_state(db)?, ..by_day(rows, daily_budget) })
 }
 
 /// Groups (day, feature, usage) rows that come newest day first into days with their sums.
 fn by_day(rows: impl Iterator<Item = (String, String, Usage)>, daily_budget: u64) -> UsageReport {
-    let mut report = UsageReport { daily_budget, days: Vec::new(), total: Usage::default(), last_failure: None };
+    let mut report = UsageReport {
+        daily_budget,
+        days: Vec::new(),
+        total: Usage::default(),
+        provider: ProviderState { last_answer_at: None, last_failure: None },
+    };
     for (day, feature, usage) in rows {
         if report.days.last().is_none_or(|last| last.day != day) {
             report.days.push(DayUsage { day, total: Usage::default(), features: BTreeMap::new() });
