@@ -572,6 +572,14 @@ await step('the admin teaches from text, reviews, edits and approves the learned
   const calendar = page.locator('#knowledge-list li', { hasText: 'Textbook demand follows the academic calendar' });
   await calendar.getByRole('button', { name: 'Edit' }).click();
   await page.locator('#knowledge-list li[data-editing] textarea').fill('Textbook demand follows the academic calendar, twice a year');
+  // Searching meanwhile hides what does not match but keeps the open form and what was typed.
+  await page.fill('#knowledge-search', 'prices follow');
+  assert.ok(await page.locator('#knowledge-list li', { hasText: 'Textbook prices follow the semester.' }).isVisible());
+  assert.equal(await page.locator('#knowledge-list li:not([hidden])').count(), 2, 'the match and the open form');
+  await page.fill('#knowledge-search', 'no such words');
+  assert.equal(await page.locator('#knowledge-list li:not([hidden])').count(), 1, 'only the open form');
+  assert.equal(await page.locator('#knowledge-list li[data-editing] textarea').inputValue(), 'Textbook demand follows the academic calendar, twice a year');
+  await page.fill('#knowledge-search', '');
   await page.locator('#knowledge-list li[data-editing]').getByRole('button', { name: 'Save' }).click();
   await page.locator('#knowledge-list li', { hasText: 'academic calendar, twice a year' }).waitFor();
   assert.match(await page.locator('#knowledge-summary').textContent(), /^2 stored/);

@@ -20,8 +20,8 @@ const situation = (trigger) => (NO_SITUATION.has((trigger ?? '').trim().toLowerC
 function entry(item) {
   const remove = h('button', { type: 'button', class: 'link', onclick: () => removeItem(item) }, 'Delete');
   const edit = h('button', { type: 'button', class: 'link', onclick: (event) => event.target.closest('li').replaceWith(editor(item)) }, 'Edit');
-  if (item.content) return h('li', {}, item.content, h('div', { class: 'meta' }, item.date_added ?? '', ' · ', edit, ' · ', remove));
-  return h('li', {},
+  if (item.content) return h('li', { 'data-id': item.id }, item.content, h('div', { class: 'meta' }, item.date_added ?? '', ' · ', edit, ' · ', remove));
+  return h('li', { 'data-id': item.id },
     h('strong', {}, item.category ?? 'General'), ' · ', situation(item.trigger), h('br'), item.advice ?? '',
     h('div', { class: 'meta' }, [item.confidence && `confidence ${item.confidence}`, item.date_added].filter(Boolean).join(' · '), ' · ', edit, ' · ', remove));
 }
@@ -83,10 +83,14 @@ async function removeItem(item) {
   }
 }
 
-function render() {
+// The search hides the items that do not match; an item being edited stays as it is.
+function filter() {
   const needle = search.value.trim().toLowerCase();
-  const shown = needle ? items.filter((item) => textOf(item).toLowerCase().includes(needle)) : items;
-  list.replaceChildren(...shown.map(entry));
+  for (const listItem of list.children) {
+    if (listItem.hasAttribute('data-editing')) continue;
+    const item = items.find((known) => known.id === Number(listItem.dataset.id));
+    listItem.hidden = Boolean(needle) && !textOf(item ?? {}).toLowerCase().includes(needle);
+  }
 }
 
 async function load() {
@@ -95,10 +99,11 @@ async function load() {
   const total = answer.total_count ?? items.length;
   const today = answer.new_today_count;
   byId('knowledge-summary').textContent = `${total} stored${today != null ? `, ${today} added today` : ''}.`;
-  render();
+  list.replaceChildren(...items.map(entry));
+  filter();
 }
 
 load().catch((failure) => {
   byId('knowledge-summary').textContent = `Could not load: ${failure.message}`;
 });
-search.addEventListener('input', render);
+search.addEventListener('input', filter);
