@@ -668,9 +668,27 @@ await step('with the provider failing, the chat answers offline from the approve
     await reply.evaluate((item) => item.scrollIntoView({ block: 'start' }));
     await page.screenshot({ path: join(SHOTS, 'chat-offline.png') });
     await page.click('#chat-close');
+    // The dashboard tells everyone why the mentors answer offline.
+    await page.goto('/dashboard');
+    await page.locator('#ai-banner').waitFor();
+    assert.match(await page.locator('#ai-banner').textContent(),
+      /^The AI provider is failing \(last failure .+ ago\): the mentors answer from their rules \(offline\) until it answers again\.$/);
   } finally {
     assert.equal(await ask('llm-ok'), 'answering');
   }
+  // Once the provider answers again, the banner goes. (The ledger's times are whole seconds and
+  // an answer in the failure's own second does not count as after it: let that second pass.)
+  await page.waitForTimeout(1100);
+  await page.click('#chat-toggle');
+  const replies = await page.locator('#chat-log .from-mentor:not([aria-busy])').count();
+  await page.locator('#chat-input').fill('Thanks. And now?');
+  await page.locator('#chat-input').press('Enter');
+  await page.waitForFunction((n) => document.querySelectorAll('#chat-log .from-mentor:not([aria-busy])').length === n, replies + 1);
+  assert.ok(!(await page.locator('#chat-log .from-mentor').last().locator('.badge.offline').count()), 'answered by the model');
+  await page.click('#chat-close');
+  const [health] = await Promise.all([page.waitForResponse((response) => response.url().endsWith('/api/health')), page.reload()]);
+  assert.equal((await health.json()).ai.provider_failing, false);
+  await page.waitForFunction(() => document.getElementById('ai-banner').hidden);
 });
 
 await step("the AI usage page shows today's calls per feature, from the ledger", async () => {

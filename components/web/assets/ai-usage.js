@@ -51,7 +51,7 @@ function showProviderState(failure, lastAnswerAt) {
     return;
   }
   const what = `${dateTime(failure.at)} (${FEATURES[failure.feature] ?? failure.feature}): ${failure.reason}`;
-  if (lastAnswerAt != null && lastAnswerAt >= failure.at) {
+  if (lastAnswerAt != null && lastAnswerAt > failure.at) {
     notify(notice, 'info', `Last provider failure: ${what}. The provider has answered since (last answer ${dateTime(lastAnswerAt)}).`);
   } else {
     notify(notice, 'warn', `The provider has not answered since its last failure: ${what}.`);

@@ -1,7 +1,7 @@
 // The deals dashboard: filters → /api/deals page → grid, sorting and paging; "N new deals" by
 // polling /api/deal-count under the same filters and comparing (count, max_id) with the
 // baseline taken with the grid (never an unfiltered total, DOMAIN §8 item 31); the CSV link
-// follows the filters; banners for stale ingestion and demo data. `?deal=<ASIN>` in the address
+// follows the filters; banners for stale ingestion, offline mentors and demo data. `?deal=<ASIN>` in the address
 // opens that deal's overlay (a bookmark, a shared link, the chat's "Talking about" line).
 
 import './shell.js';
@@ -11,7 +11,7 @@ import { counted } from './format.js';
 import { filterParams, initFilters } from './filters.js';
 import { firstOrder, renderHeaders, renderRows } from './grid.js';
 import { initOverlay, openDeal, openDealByAsin } from './overlay.js';
-import { fetchHealth, ingestionProblem } from './status.js';
+import { aiProblem, fetchHealth, ingestionProblem } from './status.js';
 
 const POLL_MS = 60_000;
 const VIEW_KEY = 'dashboard_view';
@@ -91,9 +91,10 @@ async function pollNewDeals() {
   button.hidden = false;
 }
 
-async function checkIngestion() {
+async function checkHealth() {
   const health = await fetchHealth().catch(() => null);
   show(byId('stale-banner'), ingestionProblem(health));
+  show(byId('ai-banner'), aiProblem(health));
 }
 
 const panel = byId('filter-panel');
@@ -115,7 +116,7 @@ byId('page-prev').addEventListener('click', () => { view.page -= 1; load(); });
 byId('page-next').addEventListener('click', () => { view.page += 1; load(); });
 byId('new-deals').addEventListener('click', load);
 load();
-checkIngestion();
+checkHealth();
 const openLinked = (asin) => {
   show(byId('deal-link-error'), '');
   openDealByAsin(asin).catch((failure) => show(byId('deal-link-error'), `Deal ${asin} cannot be shown: ${failure.message}`));
@@ -129,6 +130,6 @@ document.addEventListener('click', (event) => {
   event.preventDefault();
   openLinked(new URL(link.href).searchParams.get('deal'));
 });
-setInterval(() => { pollNewDeals(); checkIngestion(); }, POLL_MS);
+setInterval(() => { pollNewDeals(); checkHealth(); }, POLL_MS);
 // Coming back to the tab checks at once instead of waiting for the next poll.
 document.addEventListener('visibilitychange', () => document.hidden || pollNewDeals());

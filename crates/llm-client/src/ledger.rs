@@ -218,12 +218,13 @@ pub struct ProviderState {
 }
 
 impl ProviderState {
-    /// Whether the provider is failing at `now`: its last failure (within the last hour) is newer
-    /// than its last answer.
+    /// Whether the provider is failing at `now`: its last failure (within the last hour) is not
+    /// older than its last answer (times are whole seconds; in a tie the failure counts, and the
+    /// next answer clears it).
     pub fn is_failing(&self, now: i64) -> bool {
         self.last_failure
             .as_ref()
-            .is_some_and(|failure| now - failure.at < FAILING_WINDOW_SECS && failure.at > self.last_answer_at.unwrap_or(i64::MIN))
+            .is_some_and(|failure| now - failure.at < FAILING_WINDOW_SECS && failure.at >= self.last_answer_at.unwrap_or(i64::MIN))
     }
 }
 
@@ -357,6 +358,7 @@ mod tests {
         let now = 10_000;
         assert!(state(None, failed_at(now - 60)).is_failing(now), "failed, never answered");
         assert!(state(Some(now - 120), failed_at(now - 60)).is_failing(now));
+        assert!(state(Some(now - 60), failed_at(now - 60)).is_failing(now), "in the same second");
         assert!(!state(Some(now - 30), failed_at(now - 60)).is_failing(now), "answered since");
         assert!(!state(None, failed_at(now - FAILING_WINDOW_SECS)).is_failing(now), "an hour ago");
         assert!(!state(Some(now), None).is_failing(now));
