@@ -13,21 +13,20 @@ const days = byId('usage-days');
 // Spend is often a fraction of a cent a day; below a dollar it keeps four decimals.
 const spend = (usd) => money(usd, usd < 1 ? 4 : 2);
 
-const figures = (usage) => [
-  count(usage.calls), null, count(usage.failures), count(usage.prompt_tokens), count(usage.completion_tokens),
-  spend(usage.estimated_spend_usd), count(usage.cache_hits), count(usage.offline_answers),
-];
-
 const byFeature = (features) => Object.entries(features)
   .filter(([, usage]) => usage.calls > 0)
   .map(([feature, usage]) => `${FEATURES[feature] ?? feature} ${count(usage.calls)}`)
   .join(' · ');
 
-function row(label, usage, share, features, cell = 'td') {
-  const values = figures(usage);
-  values[1] = share;
-  return h('tr', {}, h(cell === 'th' ? 'th' : 'td', { class: 'text', scope: cell === 'th' ? 'row' : undefined }, label),
-    ...values.map((value) => h('td', {}, value ?? '')), h('td', { class: 'text' }, features));
+// One row: its label, the figures of `usage` with `share` (of the daily budget) after the calls,
+// and the calls by feature; the sums' row is headed by a <th>.
+function row(label, usage, share, features, { heading = false } = {}) {
+  const figures = [
+    count(usage.calls), share, count(usage.failures), count(usage.prompt_tokens), count(usage.completion_tokens),
+    spend(usage.estimated_spend_usd), count(usage.cache_hits), count(usage.offline_answers),
+  ];
+  const first = heading ? h('th', { class: 'text', scope: 'row' }, label) : h('td', { class: 'text' }, label);
+  return h('tr', {}, first, ...figures.map((figure) => h('td', {}, figure)), h('td', { class: 'text' }, features));
 }
 
 async function load() {
@@ -39,7 +38,7 @@ async function load() {
     : `No AI use in the last ${counted(period, 'day', 'days')}; the daily budget is ${counted(budget, 'call', 'calls')}.`;
   byId('usage-rows').replaceChildren(...report.days.map((day) =>
     row(day.day, day, budget > 0 ? percent((100 * day.calls) / budget) : '—', byFeature(day.features))));
-  byId('usage-total').replaceChildren(...(report.days.length ? [row('Total', report.total, '', '', 'th')] : []));
+  byId('usage-total').replaceChildren(...(report.days.length ? [row('Total', report.total, '', '', { heading: true })] : []));
   showProviderState(report.last_failure, report.last_answer_at);
 }
 
