@@ -707,6 +707,9 @@ await step("the AI usage page shows today's calls per feature, from the ledger",
   assert.ok(day.features.chat.offline_answers > 0, 'the offline chat of the step before was counted');
   assert.match(await page.locator('#usage-summary').textContent(), /with AI use in the last 30 days; the daily budget is [\d,]+ calls\.$/);
   assert.equal(await page.locator('#usage-total th').textContent(), 'Total');
+  const users = await page.locator('#usage-users tr').allTextContents();
+  assert.deepEqual(users, ledger.users.map((user) => `${user.name}${user.calls.toLocaleString('en-US')}`));
+  assert.ok(ledger.users.some((user) => user.name === ADMIN[0] && user.calls > 0), 'the admin chatted in the steps before');
   // The provider failed in the step before: the page says when and why (and whether it has
   // answered since: the ingest job may have asked it something in the meantime).
   assert.match(await page.locator('#usage-last-failure').textContent(),

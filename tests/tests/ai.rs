@@ -617,6 +617,7 @@ fn the_admin_sees_the_ai_usage_of_recent_days_per_feature() {
     assert_eq!(earlier["estimated_spend_usd"], 0.00201);
     assert_eq!(earlier["features"]["chat"]["calls"], 2);
     assert_eq!(month["total"]["calls"], 11);
+    assert_eq!(month["users"], json!([{"name": "user", "calls": 2}]), "the user's two calls; the admin asked nothing");
     assert_eq!(month["total"]["cache_hits"], 1);
 
     assert_eq!(report("?days=90")["days"].as_array().unwrap().len(), 3, "the lesson 40 days ago too");

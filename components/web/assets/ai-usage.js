@@ -1,6 +1,7 @@
 // The admin's AI usage page: the ledger's recent days (GET /api/admin/ai-usage), one row per UTC
-// day with its share of the daily budget and its calls per feature, the sums of the period, and
-// why the provider last failed (a wrong key shows here before users report offline answers).
+// day with its share of the daily budget and its calls per feature, the sums of the period, the
+// calls per user, and why the provider last failed (a wrong key shows here before users report
+// offline answers).
 
 import './shell.js';
 import { getJson } from './api.js';
@@ -39,6 +40,9 @@ async function load() {
   byId('usage-rows').replaceChildren(...report.days.map((day) =>
     row(day.day, day, budget > 0 ? percent((100 * day.calls) / budget) : '—', byFeature(day.features))));
   byId('usage-total').replaceChildren(...(report.days.length ? [row('Total', report.total, '', '', { heading: true })] : []));
+  byId('usage-users').replaceChildren(...(report.users.length
+    ? report.users.map((user) => h('tr', {}, h('td', { class: 'text' }, user.name), h('td', {}, count(user.calls))))
+    : [h('tr', {}, h('td', { class: 'text', colspan: '2' }, 'No user asked the AI in this period.'))]));
   showProviderState(report.last_failure, report.last_answer_at);
 }
 

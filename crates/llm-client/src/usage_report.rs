@@ -49,23 +49,34 @@ pub struct DayUsage {
     pub features: BTreeMap<String, Usage>,
 }
 
-/// The days with any usage, newest first, their sums, the budget each day is held to, and the
-/// provider's state: its last answer and last failure for good (whenever they were).
+/// One user's provider calls over the period (`ai_user_usage`, which the maintenance job keeps
+/// for 90 days).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct UserCalls {
+    pub name: String,
+    pub calls: u64,
+}
+
+/// The days with any usage, newest first, their sums, the budget each day is held to, the users
+/// who asked (most calls first), and the provider's state: its last answer and last failure for
+/// good (whenever they were).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct UsageReport {
     pub daily_budget: u64,
     pub days: Vec<DayUsage>,
     pub total: Usage,
+    pub users: Vec<UserCalls>,
     #[serde(flatten)]
     pub provider: ProviderState,
 }
 
 /// The last `days` UTC days (today included) of the ledger.
 pub fn report(db: &Connection, days: u32, daily_budget: u64) -> Result<UsageReport, LlmError> {
+    let period = Value::Text(format!("-{days} days"));
     let result = db.execute(
         "SELECT day, feature, calls, failures, prompt_tokens, completion_tokens, estimated_cost_micro_usd, cache_hits, offline_answers \
          FROM ai_usage WHERE day > date('now', ?1) ORDER BY day DESC, feature",
-        &[Value::Text(format!("-{days} days"))],
+        std::slice::from_ref(&period),
     )?;
     let rows = result.rows.iter().map(|row| {
         let count = |index: usize| read::count(&row.values, index);
@@ -80,7 +91,21 @@ pub fn report(db: &Connection, days: u32, daily_budget: u64) -> Result<UsageRepo
         };
         (read::text(&row.values, 0).unwrap_or_default(), read::text(&row.values, 1).unwrap_or_default(), usage)
     });
-    Ok(UsageReport { provider: ledger::provider_state(db)?, ..by_day(rows, daily_budget) })
+    Ok(UsageReport { users: users(db, &period)?, provider: ledger::provider_state(db)?, ..by_day(rows, daily_budget) })
+}
+
+/// Provider calls per user in the period, most first (background work has no user).
+fn users(db: &Connection, period: &Value) -> Result<Vec<UserCalls>, LlmError> {
+    let result = db.execute(
+        "SELECT u.username, SUM(a.calls) AS calls FROM ai_user_usage a JOIN users u ON u.id = a.user_id \
+         WHERE a.day > date('now', ?1) GROUP BY a.user_id HAVING calls > 0 ORDER BY calls DESC, u.username",
+        std::slice::from_ref(period),
+    )?;
+    Ok(result
+        .rows
+        .iter()
+        .map(|row| UserCalls { name: read::text(&row.values, 0).unwrap_or_default(), calls: read::count(&row.values, 1) })
+        .collect())
 }
 
 /// Groups (day, feature, usage) rows that come newest day first into days with their sums.
@@ -89,6 +114,7 @@ fn by_day(rows: impl Iterator<Item = (String, String, Usage)>, daily_budget: u64
         daily_budget,
         days: Vec::new(),
         total: Usage::default(),
+        users: Vec::new(),
         provider: ProviderState { last_answer_at: None, last_failure: None },
     };
     for (day, feature, usage) in rows {
