@@ -152,11 +152,17 @@ fn offline_chat_quotes_the_knowledge_base_and_assesses_a_named_deal() {
     let advice = user.get(&format!("/api/ava-advice/{ASIN}?mentor=olyvia")).json();
     let assessment = advice["advice"].as_str().unwrap().split("<p><i>Offline assessment").next().unwrap();
     assert!(named.contains(assessment), "{assessment} in {named}");
+    // Named by its title as the cover prints it: that deal's assessment.
+    let mut biology = good_deal("0134446755");
+    biology.title = "Campbell Biology (12th Edition)".into();
+    accounts_support::insert_deals(&app, &[biology]);
+    let by_title = chat("Is campbell biology worth it?", "olyvia");
+    assert!(by_title.contains("<i>Campbell Biology (12th Edition)</i> (0134446755):</p><p><b>Olyvia: "), "{by_title}");
 
     let untracked = chat("Hello there, what about 0000000000?", "errol");
     assert!(untracked.contains("<p>Not a tracked deal: 0000000000.</p>"), "a named book without a deal: {untracked}");
     let nothing = chat("Hello there!", "errol");
-    assert!(nothing.contains("No knowledge entry matches. No known ASIN in the message."), "{nothing}");
+    assert!(nothing.contains("No knowledge entry matches. No known book (ASIN or title) in the message."), "{nothing}");
     for reply in [&textbooks, &named, &untracked, &nothing] {
         assert!(reply.contains("The AI provider is not available right now (no LLM provider is configured"), "{reply}");
     }
@@ -345,6 +351,48 @@ fn a_chat_about_a_named_deal_carries_its_figures_for_this_user_into_follow_ups()
     assert!(unrelated.contains("without figures here: 0000000000."), "{unrelated}");
     assert_eq!(named, json!(null));
     assert_eq!(app.user.get("/api/mentor-chat").json()["deal"], json!(null), "the latest conversation names none");
+}
+
+#[test]
+fn a_chat_names_a_deal_by_its_title_and_of_several_editions_takes_the_best_selling() {
+    let app = start(&[]);
+    let edition = |asin: &str, title: &str, rank: i64| {
+        let mut deal = good_deal(asin);
+        deal.title = title.into();
+        deal.sales_rank = Some(rank);
+        deal
+    };
+    app.insert_deals(&[
+        edition("0321775651", "Campbell Biology (10th Edition)", 300_000),
+        edition("0134093410", "Campbell Biology (11th Edition)", 40_000),
+        edition("0134446755", "Campbell Biology in Focus (Campbell Biology Series)", 90_000),
+        edition("0441172717", "Dune", 5_000),
+    ]);
+    let chat = |message: &str, conversation: Option<i64>| {
+        let mut body = json!({"message": message, "mentor": "errol"});
+        if let Some(id) = conversation {
+            body["conversation_id"] = json!(id);
+        }
+        let reply = app.user.post_json("/api/mentor-chat", &body);
+        assert_eq!(reply.status, 200, "{}", reply.body);
+        let reply = reply.json();
+        let prompt = prompt_text(app.llm.requests().last().unwrap());
+        let in_prompt = prompt.lines().find_map(|line| line.strip_prefix("ASIN: ")).map(str::to_string);
+        (reply["conversation_id"].as_i64().unwrap(), reply["deal"]["asin"].as_str().map(str::to_string), in_prompt)
+    };
+    let both = |asin: &str| (Some(asin.to_string()), Some(asin.to_string()));
+
+    let (conversation, named, in_prompt) = chat("Is CAMPBELL BIOLOGY worth $15 right now?", None);
+    assert_eq!((named, in_prompt), both("0134093410"), "the best-selling edition of the title");
+    let (_, named, in_prompt) = chat("And campbell biology in focus?", Some(conversation));
+    assert_eq!((named, in_prompt), both("0134446755"), "the longer title named is the more specific");
+    let (_, named, in_prompt) = chat("Would it sell by August?", Some(conversation));
+    assert_eq!((named, in_prompt), both("0134446755"), "a follow-up stays on the book last named");
+    let (_, named, in_prompt) = chat("I meant 0321775651, the 10th edition.", Some(conversation));
+    assert_eq!((named, in_prompt), both("0321775651"), "another edition by its ASIN");
+
+    let (_, named, in_prompt) = chat("Is dune a good buy? Biology textbooks sell in August.", None);
+    assert_eq!((named, in_prompt), (None, None), "one-word titles are everyday words, not looked for");
 }
 
 #[test]

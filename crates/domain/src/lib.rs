@@ -13,6 +13,7 @@ pub mod analysis;
 pub mod assist;
 pub mod averages;
 pub mod book_code;
+pub mod book_title;
 pub mod buy_offer;
 pub mod condition;
 pub mod config;

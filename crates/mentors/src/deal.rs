@@ -3,6 +3,7 @@
 //! so no user ever gets advice built on another user's numbers.
 
 use domain::book_code;
+use domain::book_title::TitleSearch;
 use domain::fees::{BusinessSettings, DealEconomicsInputs, economics};
 use domain::money::Cents;
 use llm_client::Message;
@@ -52,25 +53,39 @@ pub struct DealReference {
     pub title: Option<String>,
 }
 
-/// Most ASIN-looking words of a conversation looked up in the deals (bounds the queries one
-/// chat message can cause).
+/// Most ASINs of a conversation looked up in the deals (bounds the queries one chat message can
+/// cause; the titles are read at most once).
 const MAX_MENTIONED: usize = 5;
 
-/// The ASINs a chat names (as ASINs, ISBN-10s or ISBN-13s, [`book_code::asins_in`]), newest
-/// first: those of the new `message`, then those of the earlier user turns from the latest back,
-/// without repeats, at most [`MAX_MENTIONED`].
-pub fn asins_discussed(message: &str, earlier: &[Message]) -> Vec<String> {
+/// What a chat's questions may name its deal by, in the order it is looked for.
+#[derive(Debug, PartialEq)]
+enum Clue<'a> {
+    /// An ASIN, ISBN-10 or ISBN-13 ([`book_code::asins_in`]) read as the ASIN; `in_message` when
+    /// the new message names it.
+    Asin { asin: String, in_message: bool },
+    /// A question that may name a deal by its title ([`domain::book_title`]).
+    Title(&'a str),
+}
+
+/// The clues of a chat, newest question first: the new `message`, then the earlier user turns
+/// from the latest back (the model's own words name no deal); within a question its ASINs, then
+/// its words as a title. ASINs without repeats, at most [`MAX_MENTIONED`].
+fn clues<'a>(message: &'a str, earlier: &'a [Message]) -> Vec<Clue<'a>> {
     let earlier_questions = earlier.iter().rev().filter(|turn| turn.role == "user").map(|turn| turn.content.as_str());
-    let mut found: Vec<String> = Vec::new();
-    for asin in std::iter::once(message).chain(earlier_questions).flat_map(book_code::asins_in) {
-        if found.len() == MAX_MENTIONED {
-            break;
+    let mut asins: Vec<String> = Vec::new();
+    let mut clues = Vec::new();
+    for (index, question) in std::iter::once(message).chain(earlier_questions).enumerate() {
+        for asin in book_code::asins_in(question) {
+            if asins.len() < MAX_MENTIONED && !asins.contains(&asin) {
+                asins.push(asin.clone());
+                clues.push(Clue::Asin { asin, in_message: index == 0 });
+            }
         }
-        if !found.contains(&asin) {
-            found.push(asin);
+        if !question.trim().is_empty() {
+            clues.push(Clue::Title(question));
         }
     }
-    found
+    clues
 }
 
 /// What a chat question is about: the stored deal whose figures go into the prompt, and the
@@ -83,26 +98,52 @@ pub struct Discussed {
     pub untracked: Vec<String>,
 }
 
-/// What a chat is about, with `settings` applied: the first stored deal named (by ASIN or ISBN)
-/// in the new message or, failing that, in the conversation's earlier questions, so that a
-/// follow-up ("and in August?") is still about the book the conversation named; and which books
-/// the new message names that are not stored deals. At most [`MAX_MENTIONED`] lookups.
+/// What a chat is about, with `settings` applied: the first stored deal the new message names,
+/// by ASIN or ISBN or else by title, or failing that, the one the conversation's latest earlier
+/// question names, so that a follow-up ("and in August?") is still about the book the
+/// conversation named; and which books the new message names by number that are not stored
+/// deals. At most [`MAX_MENTIONED`] lookups by ASIN and one read of the deals' titles.
 pub fn load_discussed(db: &Connection, message: &str, earlier: &[Message], settings: &BusinessSettings) -> Result<Discussed, String> {
-    let named_now = book_code::asins_in(message);
     let mut discussed = Discussed::default();
-    for asin in asins_discussed(message, earlier) {
-        let in_message = named_now.contains(&asin);
-        if discussed.deal.is_some() && !in_message {
+    let mut titles: Option<Vec<(String, String)>> = None;
+    for clue in clues(message, earlier) {
+        let found_in_message = matches!(clue, Clue::Asin { in_message: true, .. });
+        if discussed.deal.is_some() && !found_in_message {
             break;
         }
-        match load(db, &asin, settings)? {
-            Some(deal) if discussed.deal.is_none() => discussed.deal = Some(deal),
-            Some(_) => {}
-            None if in_message => discussed.untracked.push(asin),
-            None => {}
+        match clue {
+            Clue::Asin { asin, in_message } => match load(db, &asin, settings)? {
+                Some(deal) if discussed.deal.is_none() => discussed.deal = Some(deal),
+                Some(_) => {}
+                None if in_message => discussed.untracked.push(asin),
+                None => {}
+            },
+            Clue::Title(question) => {
+                let titles = match &mut titles {
+                    Some(titles) => titles,
+                    empty => empty.insert(deal_titles(db)?),
+                };
+                let named = TitleSearch::new(question).best(titles.iter().map(|(asin, title)| (asin, title.as_str())));
+                if let Some(asin) = named {
+                    discussed.deal = load(db, asin, settings)?;
+                }
+            }
         }
     }
     Ok(discussed)
+}
+
+/// Every stored deal's (ASIN, title), best-selling first: of one title in several editions, the
+/// chat takes the edition that sells (the user sees which, and can name another by its ASIN).
+fn deal_titles(db: &Connection) -> Result<Vec<(String, String)>, String> {
+    let result = db
+        .execute(
+            "SELECT d.asin, p.title FROM deals d JOIN products p ON p.asin = d.asin WHERE p.title IS NOT NULL \
+             ORDER BY d.sales_rank IS NULL, d.sales_rank, d.asin",
+            &[],
+        )
+        .map_err(|e| e.to_string())?;
+    Ok(result.rows.iter().filter_map(|row| Some((text(&row.values, 0)?, text(&row.values, 1)?))).collect())
 }
 
 /// The deal for `asin` with `settings` applied, or `None` when there is no such deal.
@@ -226,18 +267,30 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_conversation_names_its_deals_newest_first() {
+    fn a_conversation_is_searched_newest_question_first_numbers_before_titles() {
         let turn = |role: &'static str, content: &str| Message { role, content: content.into() };
+        let asin = |asin: &str, in_message: bool| Clue::Asin { asin: asin.into(), in_message };
         let earlier = [
             turn("user", "What about 0856485837?"),
             turn("assistant", "Compare it with 080442957X."),
             turn("user", "And b00abcdefg or 0856485837?"),
         ];
-        assert_eq!(asins_discussed("And in August?", &earlier), ["B00ABCDEFG", "0856485837"], "the model's own words name no deal");
-        assert_eq!(asins_discussed("Now 1111111111", &earlier)[0], "1111111111");
-        assert_eq!(asins_discussed("Now 978-0-13-409341-3", &earlier)[0], "0134093410", "the barcode's ISBN-13");
+        assert_eq!(
+            clues("And in August?", &earlier),
+            [
+                Clue::Title("And in August?"),
+                asin("B00ABCDEFG", false),
+                asin("0856485837", false),
+                Clue::Title("And b00abcdefg or 0856485837?"),
+                Clue::Title("What about 0856485837?"),
+            ],
+            "the model's own words name no deal"
+        );
+        assert_eq!(clues("Now 978-0-13-409341-3", &earlier)[0], asin("0134093410", true), "the barcode's ISBN-13");
+        assert_eq!(clues("", &[])[..], [], "nothing to look for");
         let many: Vec<Message> = (0..9).map(|i| turn("user", &format!("{i}00000000{i}"))).collect();
-        assert_eq!(asins_discussed("hi", &many).len(), MAX_MENTIONED);
-        assert_eq!(asins_discussed("hi", &many)[0], "8000000008");
+        let asins: Vec<Clue> = clues("hi", &many).into_iter().filter(|clue| matches!(clue, Clue::Asin { .. })).collect();
+        assert_eq!(asins.len(), MAX_MENTIONED);
+        assert_eq!(asins[0], asin("8000000008", false));
     }
 }

@@ -1,6 +1,6 @@
 //! The offline chat reply: when no provider answers, the mentor still says something useful in
-//! its own voice — the persona's assessment of the stored deal the conversation names by ASIN or
-//! ISBN, which of the books the message names it has no figures for, and up to [`MAX_QUOTES`]
+//! its own voice — the persona's assessment of the stored deal the conversation names (by ASIN,
+//! ISBN or title), which of the books the message names it has no figures for, and up to [`MAX_QUOTES`]
 //! approved strategies and mental models that share words with the message — and always says
 //! plainly that the AI provider is unavailable and what the offline mentor can do. Every piece of
 //! stored or user text is escaped; the tags are the sanitizer's whitelist.
@@ -49,7 +49,7 @@ pub fn chat_html(persona: Persona, message: &str, knowledge: &Knowledge, discuss
     html += &format!(
         "<p><i>The AI provider is not available right now ({}), so this answer comes from rules: the approved \
          strategies and mental models that share words with your message, and my assessment of the stored deal \
-         this conversation names by its ASIN or ISBN (e.g. 0134093410, B0… or 978…). Ask again later for a full answer.</i></p>",
+         this conversation names by its ASIN or ISBN (e.g. 0134093410, B0… or 978…) or by its title. Ask again later for a full answer.</i></p>",
         escape(reason)
     );
     html
@@ -116,7 +116,7 @@ mod tests {
     #[test]
     fn nothing_found_says_so_and_what_the_offline_mentor_can_do() {
         let html = chat_html(Persona::Errol, "Hello there!", &knowledge(), &Discussed::default(), "the daily AI budget is used up");
-        assert!(html.contains("<p>No knowledge entry matches. No known ASIN in the message.</p>"), "{html}");
+        assert!(html.contains("<p>No knowledge entry matches. No known book (ASIN or title) in the message.</p>"), "{html}");
         assert!(html.contains("my assessment of the stored deal this conversation names by its ASIN"), "{html}");
         assert!(html.contains("(the daily AI budget is used up)"), "{html}");
     }

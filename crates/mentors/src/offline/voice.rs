@@ -40,7 +40,7 @@ const VOICES: [Voice; 4] = [
         deal_intro: "That deal,",
         untracked: "Not on my radar, no numbers for",
         knowledge_intro: "Straight from the playbook:",
-        nothing_found: "Got nothing in the playbook on that, and no ASIN I know. Send me a deal's ASIN!",
+        nothing_found: "Got nothing in the playbook on that, and no book I know. Send me a deal's ASIN or title!",
     },
     Voice {
         buy: "Let us read the figures one by one and see what they teach us.",
@@ -50,7 +50,7 @@ const VOICES: [Voice; 4] = [
         untracked: "Our notes have no figures yet for",
         knowledge_intro: "Here is what our knowledge base teaches on this:",
         nothing_found: "Our notes say nothing yet about those words, and your message names no deal I know. \
-                        Try the words a strategy would use, or give me a deal's ASIN.",
+                        Try the words a strategy would use, or give me a deal's ASIN or title.",
     },
     Voice {
         buy: "Checks against thresholds:",
@@ -59,7 +59,7 @@ const VOICES: [Voice; 4] = [
         deal_intro: "Deal",
         untracked: "Not a tracked deal:",
         knowledge_intro: "Matching knowledge entries:",
-        nothing_found: "No knowledge entry matches. No known ASIN in the message.",
+        nothing_found: "No knowledge entry matches. No known book (ASIN or title) in the message.",
     },
 ];
 
