@@ -536,7 +536,10 @@ await step('the admin teaches from text, reviews, edits and approves the learned
   assert.match(await page.locator('#knowledge-summary').textContent(), /^2 stored, 2 added today\.$/);
   await page.locator('#knowledge-list li', { hasText: 'Sell them in August for 3 times the December price' }).waitFor();
   await page.screenshot({ path: join(SHOTS, 'strategies.png'), fullPage: true });
-  // A wrong lesson can be taken out again; the browser asks first.
+  // A wrong lesson can be taken out again; the browser asks first. A form open meanwhile stays.
+  await strategy.getByRole('button', { name: 'Edit' }).click();
+  const form = page.locator('#knowledge-list li[data-editing] form');
+  await form.locator('textarea').fill('Typed while another lesson is deleted');
   const wrong = page.locator('#knowledge-list li', { hasText: 'Sell them in August for 3 times the December price' });
   page.once('dialog', (dialog) => dialog.dismiss());
   await wrong.getByRole('button', { name: 'Delete' }).click();
@@ -544,13 +547,15 @@ await step('the admin teaches from text, reviews, edits and approves the learned
   page.once('dialog', (dialog) => dialog.accept());
   await wrong.getByRole('button', { name: 'Delete' }).click();
   await wrong.waitFor({ state: 'detached' });
+  await page.waitForFunction(() => document.getElementById('knowledge-summary').textContent.startsWith('1 stored'));
   assert.match(await page.locator('#knowledge-summary').textContent(), /^1 stored, 1 added today\.$/);
+  assert.equal(await form.locator('textarea').inputValue(), 'Typed while another lesson is deleted', 'the open form survives');
+  await form.getByRole('button', { name: 'Cancel' }).click();
   await page.reload();
   await strategy.waitFor();
   assert.equal(await page.locator('#knowledge-list li').count(), 1, 'deleted for good');
   // A stored strategy is corrected in place: the form starts from what is stored.
   await strategy.getByRole('button', { name: 'Edit' }).click();
-  const form = page.locator('#knowledge-list li[data-editing] form');
   assert.equal(await form.locator('select').first().inputValue(), 'Seasonality');
   assert.equal(await form.locator('textarea').inputValue(), EDITED_ADVICE);
   assert.equal(await form.locator('select').nth(1).inputValue(), 'Medium');

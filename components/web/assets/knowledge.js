@@ -18,7 +18,7 @@ const NO_SITUATION = new Set(['general', 'manual entry', '']);
 const situation = (trigger) => (NO_SITUATION.has((trigger ?? '').trim().toLowerCase()) ? 'any situation' : `when ${trigger}`);
 
 function entry(item) {
-  const remove = h('button', { type: 'button', class: 'link', onclick: () => removeItem(item) }, 'Delete');
+  const remove = h('button', { type: 'button', class: 'link', onclick: (event) => removeItem(item, event.target.closest('li')) }, 'Delete');
   const edit = h('button', { type: 'button', class: 'link', onclick: (event) => event.target.closest('li').replaceWith(editor(item)) }, 'Edit');
   if (item.content) return h('li', { 'data-id': item.id }, item.content, h('div', { class: 'meta' }, item.date_added ?? '', ' · ', edit, ' · ', remove));
   return h('li', { 'data-id': item.id },
@@ -72,12 +72,15 @@ function editor(item) {
   return listItem;
 }
 
-async function removeItem(item) {
+// Only the deleted item leaves the list (an Edit form open elsewhere keeps what was typed); the
+// counts are read again.
+async function removeItem(item, listItem) {
   const what = kind === 'strategies' ? 'strategy' : 'mental model';
   if (!confirm(`Delete this ${what}? The mentors stop using it at once.`)) return;
   try {
     await deleteJson(`/api/${kind}/${item.id}`);
-    await load();
+    listItem.remove();
+    await load({ redraw: false });
   } catch (failure) {
     byId('knowledge-summary').textContent = `Could not delete: ${failure.message}`;
   }
@@ -93,12 +96,14 @@ function filter() {
   }
 }
 
-async function load() {
+// The items and their counts; `redraw` puts the list in their place.
+async function load({ redraw = true } = {}) {
   const answer = await getJson(`/api/${kind}`);
   items = answer.items;
   const total = answer.total_count ?? items.length;
   const today = answer.new_today_count;
   byId('knowledge-summary').textContent = `${total} stored${today != null ? `, ${today} added today` : ''}.`;
+  if (!redraw) return;
   list.replaceChildren(...items.map(entry));
   filter();
 }
