@@ -328,6 +328,13 @@ await step('"Discuss this deal in the chat" hands the open deal to the mentor ch
   await dashboard.waitForFunction(() => !new URL(location.href).searchParams.has('deal'));
   await dashboard.click('#chat-clear');
   assert.ok(await dashboard.locator('#chat-deal').isHidden(), 'a new chat is about no deal yet');
+  // A book named by its title, as the cover prints it, is a deal the mentor has figures for.
+  const before = await dashboard.locator('#chat-log .from-mentor:not([aria-busy])').count();
+  await input.fill(`Is the ${KEYWORD.toLowerCase()} companion workbook worth $15?`);
+  await input.press('Enter');
+  await dashboard.waitForFunction((n) => document.querySelectorAll('#chat-log .from-mentor:not([aria-busy])').length === n, before + 1);
+  assert.equal(await dashboard.locator('#chat-deal').textContent(), `Talking about ${KEYWORD} Companion Workbook — 0000000042`);
+  await dashboard.click('#chat-clear');
   await dashboard.click('#chat-close');
 });
 
