@@ -107,8 +107,10 @@ pub fn load_discussed(db: &Connection, message: &str, earlier: &[Message], setti
     let mut discussed = Discussed::default();
     let mut titles: Option<Vec<(String, String)>> = None;
     for clue in clues(message, earlier) {
-        let found_in_message = matches!(clue, Clue::Asin { in_message: true, .. });
-        if discussed.deal.is_some() && !found_in_message {
+        // Once the deal is known, only the new message's other numbers are looked up (to say
+        // which of its books have no figures here).
+        let numbered_in_message = matches!(clue, Clue::Asin { in_message: true, .. });
+        if discussed.deal.is_some() && !numbered_in_message {
             break;
         }
         match clue {
