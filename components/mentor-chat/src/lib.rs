@@ -14,12 +14,12 @@
 //! reply are kept in the history; only the model's own replies go back to it as context.
 //!
 //! The deal a conversation is about is the stored deal named (by ASIN or ISBN, else by its main
-//! title, "is Campbell Biology worth it?") in its newest question that names one (`mentors::deal::load_discussed`); its figures, for this user's costs,
-//! go into the prompt, so "and in August?" after "what about 0134093410?" is answered about that
-//! book, and the answer names it (`deal`) so that the chat panel can show what the mentor is
-//! looking at. Books the new message names that are not stored deals are listed in the prompt as
-//! having no figures here, so the model neither invents them nor takes the conversation's deal
-//! for them.
+//! title, "is Campbell Biology worth it?") in its newest question that names one
+//! (`mentors::deal::load_discussed`); its figures, for this user's costs, go into the prompt, so
+//! "and in August?" after "what about 0134093410?" is answered about that book, and the answer
+//! names it (`deal`) so that the chat panel can show what the mentor is looking at. Books the new
+//! message names that are not stored deals are listed in the prompt as having no figures here, so
+//! the model neither invents them nor takes the conversation's deal for them.
 
 mod shown;
 

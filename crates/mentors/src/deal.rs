@@ -3,7 +3,7 @@
 //! so no user ever gets advice built on another user's numbers.
 
 use domain::book_code;
-use domain::book_title::TitleSearch;
+use domain::book_title::{TitleSearch, main_title};
 use domain::fees::{BusinessSettings, DealEconomicsInputs, economics};
 use domain::money::Cents;
 use llm_client::Message;
@@ -105,7 +105,7 @@ pub struct Discussed {
 /// deals. At most [`MAX_MENTIONED`] lookups by ASIN and one read of the deals' titles.
 pub fn load_discussed(db: &Connection, message: &str, earlier: &[Message], settings: &BusinessSettings) -> Result<Discussed, String> {
     let mut discussed = Discussed::default();
-    let mut titles: Option<Vec<(String, String)>> = None;
+    let mut main_titles: Option<Vec<(String, String)>> = None;
     for clue in clues(message, earlier) {
         // Once the deal is known, only the new message's other numbers are looked up (to say
         // which of its books have no figures here).
@@ -121,11 +121,11 @@ pub fn load_discussed(db: &Connection, message: &str, earlier: &[Message], setti
                 None => {}
             },
             Clue::Title(question) => {
-                let titles = match &mut titles {
-                    Some(titles) => titles,
-                    empty => empty.insert(deal_titles(db)?),
+                let main_titles = match &mut main_titles {
+                    Some(main_titles) => main_titles,
+                    empty => empty.insert(deal_main_titles(db)?),
                 };
-                let named = TitleSearch::new(question).best(titles.iter().map(|(asin, title)| (asin, title.as_str())));
+                let named = TitleSearch::new(question).best(main_titles.iter().map(|(asin, main)| (asin, main.as_str())));
                 if let Some(asin) = named {
                     discussed.deal = load(db, asin, settings)?;
                 }
@@ -135,9 +135,10 @@ pub fn load_discussed(db: &Connection, message: &str, earlier: &[Message], setti
     Ok(discussed)
 }
 
-/// Every stored deal's (ASIN, title), best-selling first: of one title in several editions, the
-/// chat takes the edition that sells (the user sees which, and can name another by its ASIN).
-fn deal_titles(db: &Connection) -> Result<Vec<(String, String)>, String> {
+/// Every stored deal's (ASIN, [`main_title`]) where its title has one, best-selling first: of
+/// one title in several editions, the chat takes the edition that sells (the user sees which, and
+/// can name another by its ASIN).
+fn deal_main_titles(db: &Connection) -> Result<Vec<(String, String)>, String> {
     let result = db
         .execute(
             "SELECT d.asin, p.title FROM deals d JOIN products p ON p.asin = d.asin WHERE p.title IS NOT NULL \
@@ -145,7 +146,7 @@ fn deal_titles(db: &Connection) -> Result<Vec<(String, String)>, String> {
             &[],
         )
         .map_err(|e| e.to_string())?;
-    Ok(result.rows.iter().filter_map(|row| Some((text(&row.values, 0)?, text(&row.values, 1)?))).collect())
+    Ok(result.rows.iter().filter_map(|row| Some((text(&row.values, 0)?, main_title(&text(&row.values, 1)?)?))).collect())
 }
 
 /// The deal for `asin` with `settings` applied, or `None` when there is no such deal.

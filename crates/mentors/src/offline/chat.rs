@@ -1,7 +1,7 @@
 //! The offline chat reply: when no provider answers, the mentor still says something useful in
 //! its own voice — the persona's assessment of the stored deal the conversation names (by ASIN,
-//! ISBN or title), which of the books the message names it has no figures for, and up to [`MAX_QUOTES`]
-//! approved strategies and mental models that share words with the message — and always says
+//! ISBN or title), which of the books the message names it has no figures for, and up to
+//! [`MAX_QUOTES`] approved strategies and mental models that share words with the message — and always says
 //! plainly that the AI provider is unavailable and what the offline mentor can do. Every piece of
 //! stored or user text is escaped; the tags are the sanitizer's whitelist.
 
