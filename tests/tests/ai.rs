@@ -1,5 +1,6 @@
 //! The AI mentors through the runtime, against the mock LLM: persona prompts, the advice cache,
-//! offline fallbacks, the budget ledger, chat history and the HTML sanitizer.
+//! offline fallbacks, the budget ledger, chat history, and the HTML sanitizer with the Markdown
+//! many models answer in.
 
 mod accounts_support;
 mod ai_support;
@@ -9,7 +10,7 @@ use ai_support::{AiApp, good_deal, start};
 use openapi_support::Spec;
 use accounts_support::Session;
 use integration_tests::{RuntimeProcess, RuntimeProcessBuilder};
-use integration_tests::mock_llm::{LlmFault, prompt_text};
+use integration_tests::mock_llm::{LlmFault, Style, prompt_text};
 use serde_json::json;
 use std::time::Duration;
 
@@ -301,6 +302,31 @@ fn chat_follow_ups_carry_the_history_and_replies_are_sanitized() {
 
     let foreign = app.admin.post_json("/api/mentor-chat", &json!({"message": "hi", "conversation_id": conversation}));
     assert_eq!(foreign.status, 404, "another user's conversation is unknown");
+}
+
+#[test]
+fn markdown_replies_and_model_reasoning_reach_the_page_as_whitelisted_html() {
+    let app = start(&[]);
+    app.insert_deals(&[good_deal(ASIN)]);
+    app.llm.set_style(Style::MarkdownWithReasoning);
+
+    let advice = app.advice(ASIN, "joel").json();
+    assert_eq!(advice["source"], "llm", "{advice}");
+    let html = advice["advice"].as_str().unwrap();
+    assert!(html.starts_with("<p><strong>Joel</strong></p>\n<p><strong>Mock answer</strong> (prompt "), "{html}");
+    assert!(html.contains(&format!("<li>ASIN: {ASIN}</li>")), "the deal facts as a list: {html}");
+    assert!(!html.contains("reasoning") && !html.contains("think"), "the model's reasoning is not shown: {html}");
+    assert!(!html.contains("**") && !html.contains("###") && !html.contains("\n- "), "no Markdown left: {html}");
+    assert_eq!(advice_source(&app, ASIN, "joel"), "cache", "the cache holds the page's HTML");
+    assert_eq!(app.advice(ASIN, "joel").json()["advice"], html);
+
+    let chat = app.user.post_json("/api/mentor-chat", &json!({"message": "Is a rank of 300k fast enough?", "mentor": "joel"})).json();
+    assert_eq!(chat["source"], "llm", "{chat}");
+    let reply = chat["reply"].as_str().unwrap();
+    assert!(reply.ends_with("<ul>\n<li>Is a rank of 300k fast enough?</li>\n</ul>"), "{reply}");
+    assert!(!reply.contains("reasoning"), "{reply}");
+    let earlier = app.user.get(&format!("/api/mentor-chat?conversation_id={}", chat["conversation_id"])).json();
+    assert!(earlier.to_string().contains("<li>Is a rank of 300k fast enough?</li>"), "stored as shown: {earlier}");
 }
 
 /// The "For this user: …" line of a prompt (the user's own costs and profit).

@@ -11,7 +11,7 @@
 //! assessment answers instead, marked `"source": "offline"`.
 
 use domain::book_code;
-use llm_client::{ChatRequest, Config, Feature, LlmClient, LlmError, cache, ledger, sanitize};
+use llm_client::{ChatRequest, Config, Feature, LlmClient, LlmError, cache, ledger, reply};
 use mentors::deal::{self, DealFacts};
 use mentors::knowledge::{self, Knowledge};
 use mentors::persona::Persona;
@@ -75,7 +75,7 @@ async fn answer(request: Request) -> Result<Response, Response> {
         };
         match outcome {
             Ok(completion) => {
-                let advice = sanitize::html(&completion.content);
+                let advice = reply::to_html(&completion.content);
                 cache::put(&store, &key, &advice, cache::now(), CACHE_TTL_SECS);
                 return Ok(respond(advice, persona, "llm", None));
             }

@@ -23,7 +23,7 @@
 
 mod shown;
 
-use llm_client::{ChatRequest, Config, Feature, LlmClient, cache, ledger, sanitize};
+use llm_client::{ChatRequest, Config, Feature, LlmClient, cache, ledger, reply};
 use mentors::deal::{DealFacts, DealReference};
 use mentors::persona::Persona;
 use mentors::history::{self, Turn};
@@ -123,9 +123,9 @@ async fn ask(db: &Connection, user: &accounts::User, request: &Request) -> Resul
     };
     let (reply, source) = match LlmClient::new(Config::from_variables(), db).complete(&request).await {
         Ok(completion) => {
-            let reply = sanitize::html(&completion.content);
-            history::append(db, conversation_id, Turn::Model(&reply), cache::now()).map_err(http_kit::unavailable)?;
-            (reply, "llm")
+            let html = reply::to_html(&completion.content);
+            history::append(db, conversation_id, Turn::Model(&html), cache::now()).map_err(http_kit::unavailable)?;
+            (html, "llm")
         }
         Err(error) => {
             ledger::record_offline_answer(db, Feature::Chat);

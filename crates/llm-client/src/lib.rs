@@ -8,13 +8,15 @@
 //! endpoint can fall back to an offline answer instead of a 500.
 //!
 //! Model output is untrusted (scraped pages can carry prompt injection), so callers pass it
-//! through [`sanitize::html`] before storing or returning it.
+//! through [`reply::to_html`] (Markdown read, then [`sanitize::html`]'s whitelist) before storing
+//! or returning it.
 
 pub mod cache;
 pub mod config;
 mod error;
 pub mod ledger;
 mod provider;
+pub mod reply;
 pub mod retry;
 pub mod sanitize;
 pub mod timer;

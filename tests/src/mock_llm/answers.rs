@@ -10,19 +10,32 @@
 //!   number of user turns, and the last user message echoed verbatim (so the app's sanitizer
 //!   is what stands between a hostile message and the page); an advice prompt, too long to echo,
 //!   gets its deal facts back as a list instead, so the demo shows what a real model is told; a
-//!   chat prompt that carries a deal (the conversation named one) says which book it holds.
+//!   chat prompt that carries a deal (the conversation named one) says which book it holds;
+//! - in [`Style::MarkdownWithReasoning`], advice and chat answer as many real models do despite
+//!   being asked for HTML: a `<think>` block of reasoning, then a Markdown heading, bold text and
+//!   a bulleted list of the same facts.
 
 use serde_json::{Value, json};
 
 use super::pipeline::{PipelineAnswers, PipelineCall};
 
+/// How advice and chat answers are written.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Style {
+    /// HTML, as the prompts ask.
+    #[default]
+    Html,
+    /// Reasoning in `<think>`, then Markdown.
+    MarkdownWithReasoning,
+}
+
 /// The chat-completion JSON for a request body, with the default pipeline answers.
 pub fn completion_for(body: &Value) -> Value {
-    completion_with(body, &PipelineAnswers::default())
+    completion_with(body, &PipelineAnswers::default(), Style::Html)
 }
 
 /// The chat-completion JSON for a request body.
-pub fn completion_with(body: &Value, pipeline: &PipelineAnswers) -> Value {
+pub fn completion_with(body: &Value, pipeline: &PipelineAnswers, style: Style) -> Value {
     let prompt = super::prompt_text(body);
     let content = if let Some(call) = PipelineCall::of(&prompt) {
         pipeline.answer(call, &prompt)
@@ -31,7 +44,7 @@ pub fn completion_with(body: &Value, pipeline: &PipelineAnswers) -> Value {
     } else if prompt.contains("high-level mental models") {
         mental_models(source_text(&prompt))
     } else {
-        conversation(body, &prompt)
+        conversation(&Conversation::of(body, &prompt), style)
     };
     json!({
         "id": "mock-completion",
@@ -67,21 +80,81 @@ fn mental_models(text: &str) -> String {
     Value::Array(items).to_string()
 }
 
-fn conversation(body: &Value, prompt: &str) -> String {
-    let messages = body["messages"].as_array().cloned().unwrap_or_default();
-    let persona = prompt
-        .split_once("You are ")
-        .and_then(|(_, rest)| rest.split([',', '.']).next())
-        .unwrap_or("Mentor")
-        .to_string();
-    let user_turns = messages.iter().filter(|m| m["role"] == "user").count();
-    let last_user = messages.iter().rev().find(|m| m["role"] == "user").and_then(|m| m["content"].as_str()).unwrap_or("");
-    let echo = if last_user.len() < 500 { last_user.to_string() } else { deal_facts(last_user) };
-    format!(
-        "<p><b>{persona}</b> (mock, prompt {:016x}, turn {user_turns}): {echo}</p>{}",
-        fingerprint(prompt),
-        discussed_deal(prompt)
-    )
+/// What an advice or chat answer is made of.
+struct Conversation<'a> {
+    persona: String,
+    fingerprint: u64,
+    user_turns: usize,
+    last_user: String,
+    prompt: &'a str,
+}
+
+impl<'a> Conversation<'a> {
+    fn of(body: &Value, prompt: &'a str) -> Conversation<'a> {
+        let messages = body["messages"].as_array().cloned().unwrap_or_default();
+        let persona = prompt
+            .split_once("You are ")
+            .and_then(|(_, rest)| rest.split([',', '.']).next())
+            .unwrap_or("Mentor")
+            .to_string();
+        let last_user = messages.iter().rev().find(|m| m["role"] == "user").and_then(|m| m["content"].as_str()).unwrap_or("");
+        Conversation {
+            persona,
+            fingerprint: fingerprint(prompt),
+            user_turns: messages.iter().filter(|m| m["role"] == "user").count(),
+            last_user: last_user.to_string(),
+            prompt,
+        }
+    }
+
+    /// The message, or for an advice prompt (too long to echo) its deal facts.
+    fn echo(&self) -> Echo<'_> {
+        if self.last_user.len() < 500 {
+            return Echo::Message(&self.last_user);
+        }
+        Echo::DealFacts(match self.last_user.split_once("The deal:\n") {
+            Some((_, after)) => after.lines().take_while(|line| !line.trim().is_empty()).collect(),
+            None => Vec::new(),
+        })
+    }
+}
+
+/// What an answer repeats of the prompt.
+enum Echo<'a> {
+    Message(&'a str),
+    /// The lines between "The deal:" and the next blank line (none: a long prompt without them).
+    DealFacts(Vec<&'a str>),
+}
+
+fn conversation(conversation: &Conversation, style: Style) -> String {
+    let Conversation { persona, fingerprint, user_turns, .. } = conversation;
+    match style {
+        Style::Html => {
+            let echo = match conversation.echo() {
+                Echo::Message(message) => message.to_string(),
+                Echo::DealFacts(facts) if facts.is_empty() => "(long prompt)".into(),
+                Echo::DealFacts(facts) => {
+                    let items: String = facts.iter().map(|line| format!("<li>{line}</li>")).collect();
+                    format!("a real model would weigh these figures:</p><ul>{items}</ul><p>(the mock LLM gives no verdict)")
+                }
+            };
+            format!(
+                "<p><b>{persona}</b> (mock, prompt {fingerprint:016x}, turn {user_turns}): {echo}</p>{}",
+                discussed_deal(conversation.prompt)
+            )
+        }
+        Style::MarkdownWithReasoning => {
+            let lines = match conversation.echo() {
+                Echo::Message(message) => vec![message],
+                Echo::DealFacts(facts) => facts,
+            };
+            let items: String = lines.iter().map(|line| format!("- {line}\n")).collect();
+            format!(
+                "<think>\nThe operator wants {persona}'s view.\n\nThis reasoning is not for the page.\n</think>\n\n\
+                 ### {persona}\n\n**Mock answer** (prompt {fingerprint:016x}, turn {user_turns}):\n\n{items}"
+            )
+        }
+    }
 }
 
 /// For a chat prompt that carries a deal's figures: which book they are of.
@@ -91,15 +164,6 @@ fn discussed_deal(prompt: &str) -> String {
     };
     let title = deal.lines().find_map(|line| line.strip_prefix("Title: ")).unwrap_or("an untitled book");
     format!("<p><i>The prompt holds the figures of {title}.</i></p>")
-}
-
-/// The lines between "The deal:" and the next blank line, as a list; "(long prompt)" without them.
-fn deal_facts(message: &str) -> String {
-    let Some((_, after)) = message.split_once("The deal:\n") else {
-        return "(long prompt)".into();
-    };
-    let items: String = after.lines().take_while(|line| !line.trim().is_empty()).map(|line| format!("<li>{line}</li>")).collect();
-    format!("a real model would weigh these figures:</p><ul>{items}</ul><p>(the mock LLM gives no verdict)")
 }
 
 /// FNV-1a of the prompt: equal prompts, equal answers.

@@ -8,7 +8,7 @@
 mod answers;
 mod pipeline;
 
-pub use answers::completion_for;
+pub use answers::{Style, completion_for};
 pub use pipeline::{PipelineAnswers, PipelineCall, RESCUE_DAYS_AGO, RESCUE_PRICE};
 
 use std::collections::VecDeque;
@@ -36,6 +36,7 @@ struct State {
     every_request: Option<LlmFault>,
     bodies: Vec<serde_json::Value>,
     pipeline: PipelineAnswers,
+    style: Style,
 }
 
 /// A running mock LLM; stops when dropped.
@@ -53,6 +54,7 @@ impl MockLlm {
             every_request: None,
             bodies: Vec::new(),
             pipeline: PipelineAnswers::default(),
+            style: Style::Html,
         }));
         let shared = state.clone();
         let server = MockServer::start(move |request: &SeenRequest| reply(&shared, request));
@@ -82,6 +84,11 @@ impl MockLlm {
     /// Sets what the ingest job's pipeline questions get from now on.
     pub fn set_pipeline_answers(&self, answers: PipelineAnswers) {
         self.lock().pipeline = answers;
+    }
+
+    /// Sets how advice and chat answers are written from now on.
+    pub fn set_style(&self, style: Style) {
+        self.lock().style = style;
     }
 
     /// How many requests so far asked `call`.
@@ -119,14 +126,14 @@ fn reply(state: &Mutex<State>, request: &SeenRequest) -> MockReply {
     let Ok(body) = serde_json::from_slice::<serde_json::Value>(&request.body) else {
         return MockReply::json(400, &serde_json::json!({"error": {"message": "request body is not JSON"}}));
     };
-    let (delay, fault, pipeline) = {
+    let (delay, fault, pipeline, style) = {
         let mut state = state.lock().expect("mock LLM state");
         state.bodies.push(body.clone());
         let fault = state.next_faults.pop_front().or_else(|| state.every_request.clone());
-        (state.delay, fault, state.pipeline.clone())
+        (state.delay, fault, state.pipeline.clone(), state.style)
     };
     let reply = match fault {
-        None => MockReply::json(200, &answers::completion_with(&body, &pipeline)),
+        None => MockReply::json(200, &answers::completion_with(&body, &pipeline, style)),
         Some(LlmFault::RateLimited { retry_after_secs }) => {
             let reply = MockReply::json(429, &serde_json::json!({"error": {"message": "rate limit exceeded"}}));
             match retry_after_secs {
@@ -135,7 +142,7 @@ fn reply(state: &Mutex<State>, request: &SeenRequest) -> MockReply {
             }
         }
         Some(LlmFault::ServerError) => MockReply::json(500, &serde_json::json!({"error": {"message": "internal error"}})),
-        Some(LlmFault::Hang(duration)) => MockReply::json(200, &answers::completion_with(&body, &pipeline)).delayed(duration),
+        Some(LlmFault::Hang(duration)) => MockReply::json(200, &answers::completion_with(&body, &pipeline, style)).delayed(duration),
         Some(LlmFault::InvalidJson) => MockReply::raw(200, "application/json", b"{\"choices\": [ this is not json".to_vec()),
     };
     if reply.delay.is_zero() { reply.delayed(delay) } else { reply }
