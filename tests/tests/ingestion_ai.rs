@@ -15,7 +15,7 @@ use domain::keepa::parse_product_response;
 use domain::time::UnixSeconds;
 use integration_tests::RuntimeProcess;
 use integration_tests::mock_keepa::{IngestApp, Kind, MockKeepa, MockKeepaOptions};
-use integration_tests::mock_llm::{LlmFault, MockLlm, PipelineAnswers, PipelineCall, prompt_text};
+use integration_tests::mock_llm::{LlmFault, MockLlm, PipelineAnswers, PipelineCall, Style, prompt_text};
 use rusqlite::Connection;
 use serde_json::Value;
 use tempfile::TempDir;
@@ -218,6 +218,20 @@ fn an_ai_no_hides_the_deal_and_a_non_label_is_year_round_from_an_error() {
     assert!(rejected >= 10, "{rejected}");
     assert_eq!(count(&db, "SELECT COUNT(*) FROM deals WHERE seasonality_source = 'ai'"), 0);
     assert!(count(&db, "SELECT COUNT(*) FROM deals WHERE seasonality = 'Year-round' AND seasonality_source = 'default_error'") >= 4);
+}
+
+#[test]
+fn reasoning_a_model_writes_before_its_answer_is_not_taken_for_the_answer() {
+    let (keepa, llm, state_dir) = (keepa(), MockLlm::start(), TempDir::new().unwrap());
+    // The reasoning says "Yes" and names a label; the answers are "No" and a non-label.
+    let answers = PipelineAnswers { price_review: "No".into(), seasonality: "Probably summer".into(), sales_rescue: None };
+    llm.set_pipeline_answers(answers.clone());
+    llm.set_style(Style::MarkdownWithReasoning);
+    let (app, _) = run(&keepa, &llm, state_dir.path(), &[]);
+    let db = app.database();
+    assert_rows_match(&keepa, &db, &answers);
+    assert!(count(&db, "SELECT COUNT(*) FROM deals WHERE list_at_review = 'ai_no'") >= 10);
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM deals WHERE list_at_review = 'ai_yes' OR seasonality_source = 'ai'"), 0);
 }
 
 /// Every row's paths are either decided without the AI or the given fallback.

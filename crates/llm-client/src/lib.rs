@@ -65,7 +65,7 @@ pub struct ChatRequest {
     pub max_tokens: Option<u32>,
 }
 
-/// The provider's answer (raw: callers sanitize what they show).
+/// The provider's answer, without reasoning written into it (callers sanitize what they show).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Completion {
     pub content: String,

@@ -101,22 +101,38 @@ struct WireUsage {
     completion_tokens: Option<u64>,
 }
 
-/// `choices[0].message.content` and the token usage of a completion body.
+/// `choices[0].message.content` without reasoning, and the token usage of a completion body.
 fn parse_completion(body: &[u8]) -> Result<Completion, String> {
     let wire: WireCompletion = serde_json::from_slice(body).map_err(|e| format!("not a chat completion: {e}"))?;
-    let content = wire
-        .choices
-        .into_iter()
-        .next()
-        .and_then(|choice| choice.message.content)
-        .filter(|content| !content.trim().is_empty())
-        .ok_or("the completion has no message content")?;
+    let raw = wire.choices.into_iter().next().and_then(|choice| choice.message.content).unwrap_or_default();
+    let content = without_reasoning(&raw);
+    if content.trim().is_empty() {
+        return Err("the completion has no message content".into());
+    }
     let usage = wire.usage.unwrap_or(WireUsage { prompt_tokens: None, completion_tokens: None });
     Ok(Completion {
-        completion_tokens: usage.completion_tokens.unwrap_or_else(|| estimate_tokens(&content)),
+        completion_tokens: usage.completion_tokens.unwrap_or_else(|| estimate_tokens(&raw)),
         prompt_tokens: usage.prompt_tokens.unwrap_or(0),
         content,
     })
+}
+
+/// `content` without `<think>…</think>` blocks (an unclosed one hides everything after it).
+/// xAI returns a reasoning model's thoughts in a field of their own, but other OpenAI-compatible
+/// servers (DeepSeek-R1 or Qwen3 behind vLLM or Ollama) put them in the content: shown, they
+/// would be the model's private notes on the page, and parsed, their words would be taken for
+/// the answer ("yes" to a reasonableness question, a season label, a JSON array).
+fn without_reasoning(content: &str) -> String {
+    const OPEN: &str = "<think>";
+    const CLOSE: &str = "</think>";
+    let mut visible = String::with_capacity(content.len());
+    let mut rest = content;
+    while let Some(start) = rest.find(OPEN) {
+        visible.push_str(&rest[..start]);
+        rest = rest[start..].find(CLOSE).map_or("", |end| &rest[start + end + CLOSE.len()..]);
+    }
+    visible.push_str(rest);
+    visible
 }
 
 /// The provider's `error.message` (OpenAI shape) or the start of the body.
@@ -137,6 +153,15 @@ mod tests {
         let body = br#"{"choices":[{"message":{"role":"assistant","content":"<p>Buy</p>"}}],"usage":{"prompt_tokens":12,"completion_tokens":3}}"#;
         let completion = parse_completion(body).unwrap();
         assert_eq!(completion, Completion { content: "<p>Buy</p>".into(), prompt_tokens: 12, completion_tokens: 3 });
+    }
+
+    #[test]
+    fn reasoning_in_the_content_is_not_part_of_the_answer() {
+        let body = br#"{"choices":[{"message":{"content":"<think>Is $900 reasonable? Yes, if...</think>\nNo"}}]}"#;
+        assert_eq!(parse_completion(body).unwrap().content, "\nNo");
+        let unclosed = br#"{"choices":[{"message":{"content":"[\"a\"]<think>but [\"b\"] too"}}]}"#;
+        assert_eq!(parse_completion(unclosed).unwrap().content, r#"["a"]"#);
+        assert!(parse_completion(br#"{"choices":[{"message":{"content":"<think>only thoughts</think> "}}]}"#).is_err());
     }
 
     #[test]

@@ -1,35 +1,20 @@
 //! A model's reply made fit for the page.
 //!
-//! The mentors are told to answer in HTML, but chat models often answer in Markdown anyway, wrap
-//! their HTML in a code fence, or (some OpenAI-compatible models) open with their reasoning in
-//! `<think>…</think>`. Put on the page as it came, that shows asterisks and hashes, runs every
-//! paragraph and list into one line, or shows the user the model's private reasoning. So the
-//! reply is read as CommonMark, which passes HTML through untouched, then cut to the whitelist
-//! ([`sanitize::html`]); the sanitizer, not the Markdown reader, is what makes it safe.
+//! The mentors are told to answer in HTML, but chat models often answer in Markdown anyway or
+//! wrap their HTML in a code fence. Put on the page as it came, that shows asterisks, hashes and
+//! backticks, and runs every paragraph and list into one line. So the reply is read as
+//! CommonMark, which passes HTML through untouched, then cut to the whitelist
+//! ([`sanitize::html`]); the sanitizer, not the Markdown reader, is what makes it safe. (Reasoning
+//! a model writes into its answer is already gone: the provider client drops it.)
 
 use crate::sanitize;
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, Parser, Tag, TagEnd, html};
 
 /// `raw` (HTML, Markdown or plain text) as whitelisted HTML.
 pub fn to_html(raw: &str) -> String {
-    let visible = without_reasoning(raw);
-    let mut markup = String::with_capacity(visible.len() + visible.len() / 4);
-    html::push_html(&mut markup, readable_events(Parser::new(&visible)));
+    let mut markup = String::with_capacity(raw.len() + raw.len() / 4);
+    html::push_html(&mut markup, readable_events(Parser::new(raw)));
     sanitize::html(&markup).trim().to_string()
-}
-
-/// `raw` without `<think>…</think>` blocks; an unclosed one hides everything after it.
-fn without_reasoning(raw: &str) -> String {
-    const OPEN: &str = "<think>";
-    const CLOSE: &str = "</think>";
-    let mut visible = String::with_capacity(raw.len());
-    let mut rest = raw;
-    while let Some(start) = rest.find(OPEN) {
-        visible.push_str(&rest[..start]);
-        rest = rest[start..].find(CLOSE).map_or("", |end| &rest[start + end + CLOSE.len()..]);
-    }
-    visible.push_str(rest);
-    visible
 }
 
 /// Markdown events rewritten into what the whitelist can show:
@@ -88,12 +73,6 @@ mod tests {
     fn fenced_html_is_read_as_html() {
         assert_eq!(to_html("```html\n<p>Buy <b>now</b></p>\n```"), "<p>Buy <b>now</b></p>");
         assert_eq!(to_html("<p>Intro</p>\n\n    <ul><li>indented</li></ul>"), "<p>Intro</p>\n<ul><li>indented</li></ul>");
-    }
-
-    #[test]
-    fn reasoning_is_not_shown() {
-        assert_eq!(to_html("<think>The user wants\n\na verdict.</think>\n<p>Buy.</p>"), "<p>Buy.</p>");
-        assert_eq!(to_html("<p>Buy.</p><think>never closed"), "<p>Buy.</p>");
     }
 
     #[test]

@@ -11,9 +11,10 @@
 //!   is what stands between a hostile message and the page); an advice prompt, too long to echo,
 //!   gets its deal facts back as a list instead, so the demo shows what a real model is told; a
 //!   chat prompt that carries a deal (the conversation named one) says which book it holds;
-//! - in [`Style::MarkdownWithReasoning`], advice and chat answer as many real models do despite
-//!   being asked for HTML: a `<think>` block of reasoning, then a Markdown heading, bold text and
-//!   a bulleted list of the same facts.
+//! - in [`Style::MarkdownWithReasoning`], every answer opens with reasoning in `<think>`, as some
+//!   OpenAI-compatible servers send it, whose words would mislead a parser (a "Yes", a season
+//!   label, a JSON array); and advice and chat answer as many models do despite being asked for
+//!   HTML: a Markdown heading, bold text and a bulleted list of the same facts.
 
 use serde_json::{Value, json};
 
@@ -25,9 +26,13 @@ pub enum Style {
     /// HTML, as the prompts ask.
     #[default]
     Html,
-    /// Reasoning in `<think>`, then Markdown.
+    /// Reasoning in `<think>` before every answer; advice and chat in Markdown.
     MarkdownWithReasoning,
 }
+
+/// The reasoning [`Style::MarkdownWithReasoning`] puts before an answer.
+const REASONING: &str = "<think>\nYes, maybe. [\"Gardening\"] could fit; the operator wants a verdict.\n\n\
+                         This reasoning is not the answer.\n</think>\n\n";
 
 /// The chat-completion JSON for a request body, with the default pipeline answers.
 pub fn completion_for(body: &Value) -> Value {
@@ -45,6 +50,10 @@ pub fn completion_with(body: &Value, pipeline: &PipelineAnswers, style: Style) -
         mental_models(source_text(&prompt))
     } else {
         conversation(&Conversation::of(body, &prompt), style)
+    };
+    let content = match style {
+        Style::Html => content,
+        Style::MarkdownWithReasoning => format!("{REASONING}{content}"),
     };
     json!({
         "id": "mock-completion",
@@ -149,10 +158,7 @@ fn conversation(conversation: &Conversation, style: Style) -> String {
                 Echo::DealFacts(facts) => facts,
             };
             let items: String = lines.iter().map(|line| format!("- {line}\n")).collect();
-            format!(
-                "<think>\nThe operator wants {persona}'s view.\n\nThis reasoning is not for the page.\n</think>\n\n\
-                 ### {persona}\n\n**Mock answer** (prompt {fingerprint:016x}, turn {user_turns}):\n\n{items}"
-            )
+            format!("### {persona}\n\n**Mock answer** (prompt {fingerprint:016x}, turn {user_turns}):\n\n{items}")
         }
     }
 }
