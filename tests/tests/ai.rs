@@ -206,6 +206,26 @@ fn provider_failures_are_retried_then_answered_offline() {
 }
 
 #[test]
+fn a_provider_that_serves_chat_completions_at_another_path_is_reached_through_llm_completions_path() {
+    // OpenRouter's path: the default one gets the provider's 404, which is not retried.
+    let unset = start(&[]);
+    unset.insert_deals(&[good_deal(ASIN)]);
+    unset.llm.set_completions_path("/api/v1/chat/completions");
+    assert_eq!(advice_source(&unset, ASIN, "joel"), "offline");
+    assert_eq!(unset.llm.request_count(), 0, "nothing reached the served path");
+    let failure = unset.admin.get("/api/admin/ai-usage").json()["last_failure"].clone();
+    assert!(failure["reason"].as_str().unwrap().contains("404"), "the admin sees why: {failure}");
+
+    let set = start(&[("llm_completions_path", "api/v1/chat/completions")]);
+    set.insert_deals(&[good_deal(ASIN)]);
+    set.llm.set_completions_path("/api/v1/chat/completions");
+    assert_eq!(advice_source(&set, ASIN, "joel"), "llm");
+    let chat = set.user.post_json("/api/mentor-chat", &json!({"message": "Which rank is too slow?", "mentor": "joel"})).json();
+    assert_eq!(chat["source"], "llm", "{chat}");
+    assert_eq!(set.llm.request_count(), 2);
+}
+
+#[test]
 fn the_budget_warns_at_80_percent_and_refuses_at_100() {
     let app = start(&[("llm_daily_budget", "5"), ("llm_user_daily_cap", "3")]);
     let asins = ["0000000011", "0000000012"];

@@ -3,7 +3,8 @@
 //!
 //! | variable | default | meaning |
 //! |---|---|---|
-//! | `llm_base_url` | `https://api.x.ai` | origin of an OpenAI-compatible API; `/v1/chat/completions` is appended |
+//! | `llm_base_url` | `https://api.x.ai` | origin of an OpenAI-compatible API |
+//! | `llm_completions_path` | `/v1/chat/completions` | the chat-completions path at that origin |
 //! | `llm_api_key` | empty | secret; empty means "not configured" (offline answers only) |
 //! | `llm_model` | `grok-4-1-fast-reasoning` | the model the original's owner fixed (DOMAIN §6.1) |
 //! | `llm_timeout_secs` | 30 | deadline of one call, retries included |
@@ -11,7 +12,9 @@
 //! | `llm_user_daily_cap` | 200 | provider calls per UTC day for one user |
 //!
 //! The base URL is an origin, not a full endpoint, so that `allowed_outbound_hosts` can name
-//! exactly it (`["{{ llm_base_url }}"]`).
+//! exactly it (`["{{ llm_base_url }}"]`; Spin takes no path there). The path is a variable of its
+//! own because OpenAI-compatible APIs differ in it: OpenRouter serves `/api/v1/chat/completions`,
+//! Groq `/openai/v1/chat/completions`, Gemini `/v1beta/openai/chat/completions`.
 
 use crate::ledger::Limits;
 use spin_sdk::variables;
@@ -21,12 +24,14 @@ pub const DEFAULT_MODEL: &str = "grok-4-1-fast-reasoning";
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 pub const DEFAULT_DAILY_BUDGET: u64 = 1000;
 pub const DEFAULT_USER_DAILY_CAP: u64 = 200;
-/// Path of the chat-completions endpoint under the base URL.
-const COMPLETIONS_PATH: &str = "/v1/chat/completions";
+/// Path of the chat-completions endpoint under the base URL (xAI's and OpenAI's).
+pub const DEFAULT_COMPLETIONS_PATH: &str = "/v1/chat/completions";
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Config {
     pub base_url: String,
+    /// Starts with `/`.
+    pub completions_path: String,
     pub api_key: String,
     pub model: String,
     pub timeout: Duration,
@@ -46,6 +51,8 @@ impl Config {
         let number = |name: &str| text(name).and_then(|v| v.parse::<u64>().ok());
         Config {
             base_url: text("llm_base_url").unwrap_or_default(),
+            completions_path: text("llm_completions_path")
+                .map_or_else(|| DEFAULT_COMPLETIONS_PATH.to_string(), |path| format!("/{}", path.trim_start_matches('/'))),
             api_key: text("llm_api_key").unwrap_or_default(),
             model: Config::model_from_variables(),
             timeout: number("llm_timeout_secs").map_or(DEFAULT_TIMEOUT, Duration::from_secs),
@@ -66,7 +73,7 @@ impl Config {
 
     /// The full chat-completions URL.
     pub fn endpoint(&self) -> String {
-        format!("{}{COMPLETIONS_PATH}", self.base_url.trim_end_matches('/'))
+        format!("{}{}", self.base_url.trim_end_matches('/'), self.completions_path)
     }
 
     pub fn limits(&self) -> Limits {

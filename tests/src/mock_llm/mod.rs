@@ -1,4 +1,5 @@
-//! A mock OpenAI-compatible chat-completions API on 127.0.0.1 (`POST /v1/chat/completions`):
+//! A mock OpenAI-compatible chat-completions API on 127.0.0.1 (`POST /v1/chat/completions`, or
+//! another path as some providers serve it):
 //! answers are computed deterministically from the prompt ([`answers`]; the ingest job's
 //! pipeline questions from settable [`PipelineAnswers`]), every request body is
 //! kept for assertions, and tests can slow it down or make it fail (429 with `Retry-After`, 500,
@@ -37,6 +38,7 @@ struct State {
     bodies: Vec<serde_json::Value>,
     pipeline: PipelineAnswers,
     style: Style,
+    completions_path: String,
 }
 
 /// A running mock LLM; stops when dropped.
@@ -55,6 +57,7 @@ impl MockLlm {
             bodies: Vec::new(),
             pipeline: PipelineAnswers::default(),
             style: Style::Html,
+            completions_path: "/v1/chat/completions".into(),
         }));
         let shared = state.clone();
         let server = MockServer::start(move |request: &SeenRequest| reply(&shared, request));
@@ -91,6 +94,11 @@ impl MockLlm {
         self.lock().style = style;
     }
 
+    /// Serves chat completions at `path` from now on (every other path gets a 404).
+    pub fn set_completions_path(&self, path: &str) {
+        self.lock().completions_path = path.into();
+    }
+
     /// How many requests so far asked `call`.
     pub fn pipeline_calls(&self, call: PipelineCall) -> usize {
         self.lock().bodies.iter().filter(|body| PipelineCall::of(&prompt_text(body)) == Some(call)).count()
@@ -120,7 +128,8 @@ pub fn prompt_text(body: &serde_json::Value) -> String {
 }
 
 fn reply(state: &Mutex<State>, request: &SeenRequest) -> MockReply {
-    if request.method != "POST" || !request.path_and_query.starts_with("/v1/chat/completions") {
+    let served_here = request.path_and_query.starts_with(&state.lock().expect("mock LLM state").completions_path);
+    if request.method != "POST" || !served_here {
         return MockReply::json(404, &serde_json::json!({"error": {"message": "unknown endpoint"}}));
     }
     let Ok(body) = serde_json::from_slice::<serde_json::Value>(&request.body) else {
