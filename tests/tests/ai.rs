@@ -10,7 +10,7 @@ use ai_support::{AiApp, good_deal, start};
 use openapi_support::Spec;
 use accounts_support::Session;
 use integration_tests::{RuntimeProcess, RuntimeProcessBuilder};
-use integration_tests::mock_llm::{LlmFault, Style, prompt_text};
+use integration_tests::mock_llm::{LlmFault, Style, completion_for, prompt_text};
 use serde_json::json;
 use std::time::Duration;
 
@@ -60,6 +60,16 @@ fn each_persona_gets_its_own_prompt_and_advice_is_cached_until_the_deal_changes(
     app.app.database().execute("INSERT INTO user_settings (user_id, prep_fee_cents, updated_at) SELECT id, 100, 0 FROM users WHERE username = 'admin'", []).unwrap();
     let admin_reply = app.admin.get(&format!("/api/ava-advice/{ASIN}?mentor=olyvia"));
     assert_eq!(admin_reply.json()["source"], "llm", "different settings, different numbers");
+
+    // The ledger bills the tokens the provider reports, reasoning included.
+    let reported = app.llm.requests().iter().map(|body| completion_for(body)["usage"].clone()).fold((0, 0), |(prompt, output), usage| {
+        let (prompt_tokens, total_tokens) = (usage["prompt_tokens"].as_i64().unwrap(), usage["total_tokens"].as_i64().unwrap());
+        (prompt + prompt_tokens, output + total_tokens - prompt_tokens)
+    });
+    let billed: (i64, i64) = app.app.database()
+        .query_row("SELECT SUM(prompt_tokens), SUM(completion_tokens) FROM ai_usage WHERE feature = 'advice'", [], |row| Ok((row.get(0)?, row.get(1)?)))
+        .unwrap();
+    assert_eq!(billed, reported);
 
     let health = app.app.client().get("/api/health").json();
     assert_eq!(health["ai"]["calls_today"], 6, "{health}");

@@ -95,10 +95,22 @@ struct WireMessage {
     content: Option<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Default, Deserialize)]
 struct WireUsage {
     prompt_tokens: Option<u64>,
     completion_tokens: Option<u64>,
+    total_tokens: Option<u64>,
+}
+
+impl WireUsage {
+    /// The output tokens the call is billed for. xAI leaves a reasoning model's reasoning out of
+    /// `completion_tokens` (grok-4-1-fast-reasoning often thinks several times as long as it
+    /// answers) but counts it in `total_tokens`; OpenAI and most gateways count it in both.
+    /// `total_tokens − prompt_tokens` is right for either.
+    fn billed_output_tokens(&self) -> Option<u64> {
+        let beyond_prompt = self.total_tokens.zip(self.prompt_tokens).map(|(total, prompt)| total.saturating_sub(prompt));
+        self.completion_tokens.max(beyond_prompt)
+    }
 }
 
 /// `choices[0].message.content` without reasoning, and the token usage of a completion body.
@@ -109,9 +121,9 @@ fn parse_completion(body: &[u8]) -> Result<Completion, String> {
     if content.trim().is_empty() {
         return Err("the completion has no message content".into());
     }
-    let usage = wire.usage.unwrap_or(WireUsage { prompt_tokens: None, completion_tokens: None });
+    let usage = wire.usage.unwrap_or_default();
     Ok(Completion {
-        completion_tokens: usage.completion_tokens.unwrap_or_else(|| estimate_tokens(&raw)),
+        completion_tokens: usage.billed_output_tokens().unwrap_or_else(|| estimate_tokens(&raw)),
         prompt_tokens: usage.prompt_tokens.unwrap_or(0),
         content,
     })
@@ -153,6 +165,22 @@ mod tests {
         let body = br#"{"choices":[{"message":{"role":"assistant","content":"<p>Buy</p>"}}],"usage":{"prompt_tokens":12,"completion_tokens":3}}"#;
         let completion = parse_completion(body).unwrap();
         assert_eq!(completion, Completion { content: "<p>Buy</p>".into(), prompt_tokens: 12, completion_tokens: 3 });
+    }
+
+    #[test]
+    fn reasoning_tokens_are_billed_whether_or_not_completion_tokens_counts_them() {
+        let tokens = |usage: &str| {
+            let body = format!(r#"{{"choices":[{{"message":{{"content":"Yes"}}}}],"usage":{usage}}}"#);
+            parse_completion(body.as_bytes()).unwrap().completion_tokens
+        };
+        // xAI: 9 answer tokens, 94 reasoning tokens only in the total.
+        let xai = r#"{"prompt_tokens":32,"completion_tokens":9,"total_tokens":135,"completion_tokens_details":{"reasoning_tokens":94}}"#;
+        assert_eq!(tokens(xai), 103);
+        // OpenAI: the reasoning is already in completion_tokens.
+        let openai = r#"{"prompt_tokens":32,"completion_tokens":103,"total_tokens":135,"completion_tokens_details":{"reasoning_tokens":94}}"#;
+        assert_eq!(tokens(openai), 103);
+        assert_eq!(tokens(r#"{"prompt_tokens":32,"completion_tokens":9}"#), 9);
+        assert_eq!(tokens(r#"{"prompt_tokens":32}"#), 1, "estimated from the answer");
     }
 
     #[test]

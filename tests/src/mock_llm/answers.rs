@@ -60,7 +60,19 @@ pub fn completion_with(body: &Value, pipeline: &PipelineAnswers, style: Style) -
         "object": "chat.completion",
         "model": body["model"],
         "choices": [{"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}],
-        "usage": {"prompt_tokens": prompt.len() / 4, "completion_tokens": content.len() / 4},
+        "usage": usage(prompt.len() / 4, content.len() / 4),
+    })
+}
+
+/// Token counts as xAI reports them for a reasoning model: the reasoning (here twice the answer)
+/// is left out of `completion_tokens` and counted in `total_tokens` and the details.
+fn usage(prompt_tokens: usize, completion_tokens: usize) -> Value {
+    let reasoning_tokens = 2 * completion_tokens;
+    json!({
+        "prompt_tokens": prompt_tokens,
+        "completion_tokens": completion_tokens,
+        "total_tokens": prompt_tokens + completion_tokens + reasoning_tokens,
+        "completion_tokens_details": {"reasoning_tokens": reasoning_tokens},
     })
 }
 

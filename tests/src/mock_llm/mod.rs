@@ -1,7 +1,7 @@
 //! A mock OpenAI-compatible chat-completions API on 127.0.0.1 (`POST /v1/chat/completions`, or
-//! another path as some providers serve it):
-//! answers are computed deterministically from the prompt ([`answers`]; the ingest job's
-//! pipeline questions from settable [`PipelineAnswers`]), every request body is
+//! another path as some providers serve it): answers are computed deterministically from the
+//! prompt ([`answers`]; the ingest job's pipeline questions from settable [`PipelineAnswers`]),
+//! with token usage as xAI reports it for a reasoning model, every request body is
 //! kept for assertions, and tests can slow it down or make it fail (429 with `Retry-After`, 500,
 //! a hang past the client's timeout, a 200 that is not JSON). The `mock_llm` binary serves it for
 //! the demo and the AI benchmark.
