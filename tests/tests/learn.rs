@@ -16,7 +16,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 const LESSON: &str = "Buy textbooks ranked under 200000 in June. Sell them in August for 3 times the June price. \
     Patience is what separates a seasonal seller from a gambler. Cash tied up in slow books cannot buy the next deal.";
 
-/// A site with an article (chrome and a script around it) and redirects.
+/// A site with an article (chrome and a script around it), an old page in windows-1252, and redirects.
 fn site() -> MockServer {
     MockServer::start(|request: &SeenRequest| match request.path_and_query.as_str() {
         "/article" => MockReply::raw(
@@ -28,6 +28,15 @@ fn site() -> MockServer {
                  <p>{LESSON}</p></article><footer>FOOTER TEXT</footer></body></html>"
             )
             .into_bytes(),
+        ),
+        "/old-blog" => MockReply::raw(
+            200,
+            "text/html",
+            [
+                b"<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=windows-1252\"></head>".as_slice(),
+                b"<body><p>Don\x92t pay more than \x805 for a caf\xe9 cookbook.</p></body></html>",
+            ]
+            .concat(),
         ),
         "/to-metadata" => MockReply::raw(302, "text/plain", Vec::new()).with_header("location", "http://169.254.169.254/latest/meta-data/"),
         "/to-loopback" => MockReply::raw(301, "text/plain", Vec::new()).with_header("location", "http://[::1]:9/"),
@@ -277,6 +286,10 @@ fn a_local_page_is_learned_without_block_networks_and_redirects_are_rechecked() 
         assert!(!text.contains(chrome), "{chrome} in {text}");
     }
     assert_eq!(page["strategies"].as_array().unwrap().len(), 2);
+
+    // A page in windows-1252, named only in its <meta>: its quotes and accents survive.
+    let old = app.wait_for_job(app.learn(&json!({"url": localhost_url(&site, "/old-blog")})));
+    assert_eq!(old["source_text"], "Don’t pay more than €5 for a café cookbook.", "{old}");
 
     for (path, expected) in [("/to-metadata", "169.254.169.254"), ("/to-loopback", "::1"), ("/loop", "redirects")] {
         let job = app.wait_for_job(app.learn(&json!({"url": localhost_url(&site, path)})));

@@ -76,7 +76,7 @@ async fn source_text(db: &Connection, job: &Claimed) -> Result<(String, Vec<Stri
     }
     jobs::progress(db, job.id, "fetching the page", now())?;
     let page = fetch::fetch(url).await.map_err(|e| format!("could not fetch {url}: {e}"))?;
-    let body = String::from_utf8_lossy(&page.body);
+    let body = page.text();
     Ok((if page.is_html { text::from_html(&body) } else { text::from_plain(&body) }, Vec::new()))
 }
 

@@ -7,6 +7,7 @@
 //! The host enforces `allowed_outbound_hosts` and `block_networks`; their refusals come back as
 //! typed errors so the job can say why a page was not learned.
 
+use crate::charset;
 use crate::url_guard::{self, Refusal};
 use futures::StreamExt;
 use llm_client::timer;
@@ -65,8 +66,17 @@ impl Outgoing {
 pub struct Page {
     pub url: String,
     pub is_html: bool,
+    /// The `content-type` header, lowercase.
+    pub content_type: String,
     pub body: Vec<u8>,
     pub truncated: bool,
+}
+
+impl Page {
+    /// The body as text, in the page's own encoding ([`charset`]).
+    pub fn text(&self) -> String {
+        charset::decode(&self.body, &self.content_type, self.is_html)
+    }
 }
 
 /// Why a page could not be fetched.
@@ -135,7 +145,7 @@ pub async fn send_guarded(mut request: Outgoing) -> Result<Page, FetchError> {
         }
         let remaining = deadline.saturating_duration_since(Instant::now());
         let (body, truncated) = timer::within(remaining, read_limited(&response)).await.map_err(|_| FetchError::Timeout)??;
-        return Ok(Page { url: url.to_string(), is_html: content_type.contains("html"), body, truncated });
+        return Ok(Page { url: url.to_string(), is_html: content_type.contains("html"), content_type, body, truncated });
     }
     Err(FetchError::TooManyRedirects)
 }
