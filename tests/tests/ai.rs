@@ -236,6 +236,36 @@ fn a_provider_that_serves_chat_completions_at_another_path_is_reached_through_ll
 }
 
 #[test]
+fn openai_reasoning_models_get_their_token_limit_in_the_field_llm_max_tokens_param_names() {
+    // The model refuses max_tokens (the default field): offline, and the admin sees why.
+    let refused = start(&[("llm_model", "o4-mini")]);
+    refused.insert_deals(&[good_deal(ASIN)]);
+    refused.llm.behave_like_openai_reasoning(Some(500));
+    assert_eq!(advice_source(&refused, ASIN, "joel"), "offline");
+    let failure = refused.admin.get("/api/admin/ai-usage").json()["last_failure"].clone();
+    assert!(failure["reason"].as_str().unwrap().contains("Use 'max_completion_tokens' instead"), "{failure}");
+
+    // max_completion_tokens: advice (1,000 tokens) is answered; chat's 300 are spent thinking,
+    // and the reason says what to change.
+    let limited = start(&[("llm_model", "o4-mini"), ("llm_max_tokens_param", "max_completion_tokens")]);
+    limited.insert_deals(&[good_deal(ASIN)]);
+    limited.llm.behave_like_openai_reasoning(Some(500));
+    assert_eq!(advice_source(&limited, ASIN, "joel"), "llm");
+    let chat = limited.user.post_json("/api/mentor-chat", &json!({"message": "Which rank is too slow?", "mentor": "joel"})).json();
+    assert_eq!(chat["source"], "offline", "{chat}");
+    let failure = limited.admin.get("/api/admin/ai-usage").json()["last_failure"].clone();
+    assert!(failure["reason"].as_str().unwrap().contains("llm_max_tokens_param = none"), "{failure}");
+
+    // none: no limit is sent and chat is answered.
+    let unlimited = start(&[("llm_model", "o4-mini"), ("llm_max_tokens_param", "none")]);
+    unlimited.llm.behave_like_openai_reasoning(Some(500));
+    let chat = unlimited.user.post_json("/api/mentor-chat", &json!({"message": "Which rank is too slow?", "mentor": "joel"})).json();
+    assert_eq!(chat["source"], "llm", "{chat}");
+    let sent = &unlimited.llm.requests()[0];
+    assert!(sent.get("max_tokens").is_none() && sent.get("max_completion_tokens").is_none(), "{sent}");
+}
+
+#[test]
 fn the_budget_warns_at_80_percent_and_refuses_at_100() {
     let app = start(&[("llm_daily_budget", "5"), ("llm_user_daily_cap", "3")]);
     let asins = ["0000000011", "0000000012"];

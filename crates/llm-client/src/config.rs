@@ -7,6 +7,7 @@
 //! | `llm_completions_path` | `/v1/chat/completions` | the chat-completions path at that origin |
 //! | `llm_api_key` | empty | secret; empty means "not configured" (offline answers only) |
 //! | `llm_model` | `grok-4-1-fast-reasoning` | the model the original's owner fixed (DOMAIN §6.1) |
+//! | `llm_max_tokens_param` | `max_tokens` | which request field carries a call's token limit ([`MaxTokensParam`]) |
 //! | `llm_timeout_secs` | 30 | deadline of one call, retries included |
 //! | `llm_daily_budget` | 1000 | provider calls per UTC day for the whole app (DOMAIN §2.4) |
 //! | `llm_user_daily_cap` | 200 | provider calls per UTC day for one user |
@@ -27,6 +28,29 @@ pub const DEFAULT_USER_DAILY_CAP: u64 = 200;
 /// Path of the chat-completions endpoint under the base URL (xAI's and OpenAI's).
 pub const DEFAULT_COMPLETIONS_PATH: &str = "/v1/chat/completions";
 
+/// Which request field carries a call's token limit. xAI and most OpenAI-compatible servers take
+/// `max_tokens` (DOMAIN §6.1); OpenAI's reasoning models (o-series, GPT-5) refuse it with a 400
+/// and take `max_completion_tokens`; and a model that counts its reasoning against the limit can
+/// spend all of a small one thinking and answer nothing, which `None` (no limit sent) avoids.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum MaxTokensParam {
+    #[default]
+    MaxTokens,
+    MaxCompletionTokens,
+    None,
+}
+
+impl MaxTokensParam {
+    /// The variable's value; anything else is the default.
+    fn parse(value: &str) -> MaxTokensParam {
+        match value {
+            "max_completion_tokens" => MaxTokensParam::MaxCompletionTokens,
+            "none" => MaxTokensParam::None,
+            _ => MaxTokensParam::MaxTokens,
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct Config {
     pub base_url: String,
@@ -34,6 +58,7 @@ pub struct Config {
     pub completions_path: String,
     pub api_key: String,
     pub model: String,
+    pub max_tokens_param: MaxTokensParam,
     pub timeout: Duration,
     pub daily_budget: u64,
     pub user_daily_cap: u64,
@@ -55,6 +80,7 @@ impl Config {
                 .map_or_else(|| DEFAULT_COMPLETIONS_PATH.to_string(), |path| format!("/{}", path.trim_start_matches('/'))),
             api_key: text("llm_api_key").unwrap_or_default(),
             model: Config::model_from_variables(),
+            max_tokens_param: text("llm_max_tokens_param").map_or_else(MaxTokensParam::default, |value| MaxTokensParam::parse(&value)),
             timeout: number("llm_timeout_secs").map_or(DEFAULT_TIMEOUT, Duration::from_secs),
             daily_budget: number("llm_daily_budget").unwrap_or(DEFAULT_DAILY_BUDGET),
             user_daily_cap: number("llm_user_daily_cap").unwrap_or(DEFAULT_USER_DAILY_CAP),

@@ -133,7 +133,7 @@ impl<'a> LlmClient<'a> {
             return Err(LlmError::NotConfigured);
         }
         let deadline = Instant::now() + self.config.timeout;
-        let body = provider::request_body(&self.config.model, request);
+        let body = provider::request_body(&self.config, request);
         let limits = self.limits();
         let now = cache::now();
         let in_flight = self.answering.as_ref().map(|cache_key| ledger::InFlight {

@@ -4,6 +4,7 @@
 use crate::ledger::estimate_tokens;
 use crate::retry::{Failure, parse_retry_after};
 use crate::timer;
+use crate::config::MaxTokensParam;
 use crate::{ChatRequest, Completion, Config, LlmError, Message};
 use serde::{Deserialize, Serialize};
 use spin_sdk::http::{Method, Request, Response, SendError, send};
@@ -19,17 +20,21 @@ struct WireRequest<'a> {
     stream: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     max_tokens: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    max_completion_tokens: Option<u32>,
 }
 
 /// The request body, serialized straight from the request (no intermediate JSON tree: this runs
 /// once per provider call, inside the burst's critical path).
-pub fn request_body(model: &str, request: &ChatRequest) -> Vec<u8> {
+pub fn request_body(config: &Config, request: &ChatRequest) -> Vec<u8> {
+    let limit = |param| if config.max_tokens_param == param { request.max_tokens } else { None };
     let wire = WireRequest {
-        model,
+        model: &config.model,
         messages: &request.messages,
         temperature: request.temperature,
         stream: false,
-        max_tokens: request.max_tokens,
+        max_tokens: limit(MaxTokensParam::MaxTokens),
+        max_completion_tokens: limit(MaxTokensParam::MaxCompletionTokens),
     };
     serde_json::to_vec(&wire).expect("a chat request serializes")
 }
@@ -88,6 +93,7 @@ struct WireCompletion {
 #[derive(Deserialize)]
 struct WireChoice {
     message: WireMessage,
+    finish_reason: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -116,10 +122,16 @@ impl WireUsage {
 /// `choices[0].message.content` without reasoning, and the token usage of a completion body.
 fn parse_completion(body: &[u8]) -> Result<Completion, String> {
     let wire: WireCompletion = serde_json::from_slice(body).map_err(|e| format!("not a chat completion: {e}"))?;
-    let raw = wire.choices.into_iter().next().and_then(|choice| choice.message.content).unwrap_or_default();
+    let choice = wire.choices.into_iter().next().ok_or("the completion has no choices")?;
+    let raw = choice.message.content.unwrap_or_default();
     let content = without_reasoning(&raw);
     if content.trim().is_empty() {
-        return Err("the completion has no message content".into());
+        return Err(match choice.finish_reason.as_deref() {
+            Some("length") => "the model reached its token limit before it answered (finish_reason \"length\"); \
+                               a reasoning model may need llm_max_tokens_param = none"
+                .into(),
+            _ => "the completion has no message content".into(),
+        });
     }
     let usage = wire.usage.unwrap_or_default();
     Ok(Completion {
@@ -190,6 +202,34 @@ mod tests {
         let unclosed = br#"{"choices":[{"message":{"content":"[\"a\"]<think>but [\"b\"] too"}}]}"#;
         assert_eq!(parse_completion(unclosed).unwrap().content, r#"["a"]"#);
         assert!(parse_completion(br#"{"choices":[{"message":{"content":"<think>only thoughts</think> "}}]}"#).is_err());
+    }
+
+    #[test]
+    fn the_token_limit_goes_in_the_configured_field() {
+        let request = ChatRequest { feature: crate::Feature::Chat, user_id: None, messages: vec![Message::user("hi")], temperature: 0.5, max_tokens: Some(300) };
+        let body = |param| {
+            let config = Config {
+                base_url: "https://api.x.ai".into(),
+                completions_path: crate::config::DEFAULT_COMPLETIONS_PATH.into(),
+                api_key: "key".into(),
+                model: "m".into(),
+                max_tokens_param: param,
+                timeout: crate::config::DEFAULT_TIMEOUT,
+                daily_budget: 1,
+                user_daily_cap: 1,
+            };
+            serde_json::from_slice::<serde_json::Value>(&request_body(&config, &request)).unwrap()
+        };
+        let (default, openai, none) = (body(MaxTokensParam::MaxTokens), body(MaxTokensParam::MaxCompletionTokens), body(MaxTokensParam::None));
+        assert_eq!((default["max_tokens"].as_u64(), default.get("max_completion_tokens")), (Some(300), None));
+        assert_eq!((openai.get("max_tokens"), openai["max_completion_tokens"].as_u64()), (None, Some(300)));
+        assert_eq!((none.get("max_tokens"), none.get("max_completion_tokens")), (None, None));
+    }
+
+    #[test]
+    fn an_answer_lost_to_the_token_limit_says_so() {
+        let body = br#"{"choices":[{"message":{"content":""},"finish_reason":"length"}],"usage":{"completion_tokens":300}}"#;
+        assert!(parse_completion(body).unwrap_err().contains("llm_max_tokens_param"));
     }
 
     #[test]

@@ -39,6 +39,8 @@ struct State {
     pipeline: PipelineAnswers,
     style: Style,
     completions_path: String,
+    /// Reasoning tokens of a model that behaves like OpenAI's reasoning models.
+    openai_reasoning: Option<u64>,
 }
 
 /// A running mock LLM; stops when dropped.
@@ -58,6 +60,7 @@ impl MockLlm {
             pipeline: PipelineAnswers::default(),
             style: Style::Html,
             completions_path: "/v1/chat/completions".into(),
+            openai_reasoning: None,
         }));
         let shared = state.clone();
         let server = MockServer::start(move |request: &SeenRequest| reply(&shared, request));
@@ -99,6 +102,14 @@ impl MockLlm {
         self.lock().completions_path = path.into();
     }
 
+    /// From now on behaves like an OpenAI reasoning model that thinks for `reasoning_tokens`
+    /// before answering (`None`: as before): a request with `max_tokens` gets OpenAI's 400, and
+    /// one whose `max_completion_tokens` is smaller than the thinking gets an empty answer with
+    /// `finish_reason: "length"`.
+    pub fn behave_like_openai_reasoning(&self, reasoning_tokens: Option<u64>) {
+        self.lock().openai_reasoning = reasoning_tokens;
+    }
+
     /// How many requests so far asked `call`.
     pub fn pipeline_calls(&self, call: PipelineCall) -> usize {
         self.lock().bodies.iter().filter(|body| PipelineCall::of(&prompt_text(body)) == Some(call)).count()
@@ -135,12 +146,15 @@ fn reply(state: &Mutex<State>, request: &SeenRequest) -> MockReply {
     let Ok(body) = serde_json::from_slice::<serde_json::Value>(&request.body) else {
         return MockReply::json(400, &serde_json::json!({"error": {"message": "request body is not JSON"}}));
     };
-    let (delay, fault, pipeline, style) = {
+    let (delay, fault, pipeline, style, openai_reasoning) = {
         let mut state = state.lock().expect("mock LLM state");
         state.bodies.push(body.clone());
         let fault = state.next_faults.pop_front().or_else(|| state.every_request.clone());
-        (state.delay, fault, state.pipeline.clone(), state.style)
+        (state.delay, fault, state.pipeline.clone(), state.style, state.openai_reasoning)
     };
+    if let Some(reply) = openai_reasoning.and_then(|thinking| refused_or_cut_off(&body, thinking)) {
+        return reply.delayed(delay);
+    }
     let reply = match fault {
         None => MockReply::json(200, &answers::completion_with(&body, &pipeline, style)),
         Some(LlmFault::RateLimited { retry_after_secs }) => {
@@ -155,4 +169,27 @@ fn reply(state: &Mutex<State>, request: &SeenRequest) -> MockReply {
         Some(LlmFault::InvalidJson) => MockReply::raw(200, "application/json", b"{\"choices\": [ this is not json".to_vec()),
     };
     if reply.delay.is_zero() { reply.delayed(delay) } else { reply }
+}
+
+/// What an OpenAI reasoning model that thinks for `thinking` tokens answers instead of an answer:
+/// its 400 for `max_tokens`, or an empty answer cut off by a smaller `max_completion_tokens`.
+fn refused_or_cut_off(body: &serde_json::Value, thinking: u64) -> Option<MockReply> {
+    use serde_json::json;
+    if body.get("max_tokens").is_some() {
+        let message = "Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.";
+        let error = json!({"message": message, "type": "invalid_request_error", "param": "max_tokens", "code": "unsupported_parameter"});
+        return Some(MockReply::json(400, &json!({ "error": error })));
+    }
+    let limit = body["max_completion_tokens"].as_u64().filter(|&limit| limit < thinking)?;
+    let prompt_tokens = prompt_text(body).len() as u64 / 4;
+    Some(MockReply::json(
+        200,
+        &json!({
+            "object": "chat.completion",
+            "model": body["model"],
+            "choices": [{"index": 0, "message": {"role": "assistant", "content": ""}, "finish_reason": "length"}],
+            "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": limit, "total_tokens": prompt_tokens + limit,
+                      "completion_tokens_details": {"reasoning_tokens": limit}},
+        }),
+    ))
 }
