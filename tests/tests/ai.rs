@@ -236,7 +236,7 @@ fn a_provider_that_serves_chat_completions_at_another_path_is_reached_through_ll
 }
 
 #[test]
-fn openai_reasoning_models_get_their_token_limit_in_the_field_llm_max_tokens_param_names() {
+fn openai_reasoning_models_are_reached_with_llm_max_tokens_param_and_llm_send_temperature() {
     // The model refuses max_tokens (the default field): offline, and the admin sees why.
     let refused = start(&[("llm_model", "o4-mini")]);
     refused.insert_deals(&[good_deal(ASIN)]);
@@ -245,9 +245,17 @@ fn openai_reasoning_models_get_their_token_limit_in_the_field_llm_max_tokens_par
     let failure = refused.admin.get("/api/admin/ai-usage").json()["last_failure"].clone();
     assert!(failure["reason"].as_str().unwrap().contains("Use 'max_completion_tokens' instead"), "{failure}");
 
-    // max_completion_tokens: advice (1,000 tokens) is answered; chat's 300 are spent thinking,
-    // and the reason says what to change.
-    let limited = start(&[("llm_model", "o4-mini"), ("llm_max_tokens_param", "max_completion_tokens")]);
+    // The limit in the right field, but a temperature: refused as well.
+    let warm = start(&[("llm_model", "o4-mini"), ("llm_max_tokens_param", "max_completion_tokens")]);
+    warm.insert_deals(&[good_deal(ASIN)]);
+    warm.llm.behave_like_openai_reasoning(Some(500));
+    assert_eq!(advice_source(&warm, ASIN, "joel"), "offline");
+    let failure = warm.admin.get("/api/admin/ai-usage").json()["last_failure"].clone();
+    assert!(failure["reason"].as_str().unwrap().contains("'temperature' does not support 0.4"), "{failure}");
+
+    // max_completion_tokens without temperature: advice (1,000 tokens) is answered; chat's 300
+    // are spent thinking, and the reason says what to change.
+    let limited = start(&[("llm_model", "o4-mini"), ("llm_max_tokens_param", "max_completion_tokens"), ("llm_send_temperature", "false")]);
     limited.insert_deals(&[good_deal(ASIN)]);
     limited.llm.behave_like_openai_reasoning(Some(500));
     assert_eq!(advice_source(&limited, ASIN, "joel"), "llm");
@@ -257,7 +265,7 @@ fn openai_reasoning_models_get_their_token_limit_in_the_field_llm_max_tokens_par
     assert!(failure["reason"].as_str().unwrap().contains("llm_max_tokens_param = none"), "{failure}");
 
     // none: no limit is sent and chat is answered.
-    let unlimited = start(&[("llm_model", "o4-mini"), ("llm_max_tokens_param", "none")]);
+    let unlimited = start(&[("llm_model", "o4-mini"), ("llm_max_tokens_param", "none"), ("llm_send_temperature", "false")]);
     unlimited.llm.behave_like_openai_reasoning(Some(500));
     let chat = unlimited.user.post_json("/api/mentor-chat", &json!({"message": "Which rank is too slow?", "mentor": "joel"})).json();
     assert_eq!(chat["source"], "llm", "{chat}");

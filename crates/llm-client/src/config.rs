@@ -8,6 +8,7 @@
 //! | `llm_api_key` | empty | secret; empty means "not configured" (offline answers only) |
 //! | `llm_model` | `grok-4-1-fast-reasoning` | the model the original's owner fixed (DOMAIN §6.1) |
 //! | `llm_max_tokens_param` | `max_tokens` | which request field carries a call's token limit ([`MaxTokensParam`]) |
+//! | `llm_send_temperature` | `true` | `false` leaves `temperature` out (OpenAI's reasoning models refuse any but 1) |
 //! | `llm_timeout_secs` | 30 | deadline of one call, retries included |
 //! | `llm_daily_budget` | 1000 | provider calls per UTC day for the whole app (DOMAIN §2.4) |
 //! | `llm_user_daily_cap` | 200 | provider calls per UTC day for one user |
@@ -59,6 +60,8 @@ pub struct Config {
     pub api_key: String,
     pub model: String,
     pub max_tokens_param: MaxTokensParam,
+    /// Whether requests carry each call site's temperature (DOMAIN §6.2).
+    pub send_temperature: bool,
     pub timeout: Duration,
     pub daily_budget: u64,
     pub user_daily_cap: u64,
@@ -81,6 +84,7 @@ impl Config {
             api_key: text("llm_api_key").unwrap_or_default(),
             model: Config::model_from_variables(),
             max_tokens_param: text("llm_max_tokens_param").map_or_else(MaxTokensParam::default, |value| MaxTokensParam::parse(&value)),
+            send_temperature: text("llm_send_temperature").is_none_or(|value| value != "false"),
             timeout: number("llm_timeout_secs").map_or(DEFAULT_TIMEOUT, Duration::from_secs),
             daily_budget: number("llm_daily_budget").unwrap_or(DEFAULT_DAILY_BUDGET),
             user_daily_cap: number("llm_user_daily_cap").unwrap_or(DEFAULT_USER_DAILY_CAP),

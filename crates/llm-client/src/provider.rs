@@ -16,7 +16,8 @@ use std::time::Duration;
 struct WireRequest<'a> {
     model: &'a str,
     messages: &'a [Message],
-    temperature: f32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    temperature: Option<f32>,
     stream: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     max_tokens: Option<u32>,
@@ -31,7 +32,7 @@ pub fn request_body(config: &Config, request: &ChatRequest) -> Vec<u8> {
     let wire = WireRequest {
         model: &config.model,
         messages: &request.messages,
-        temperature: request.temperature,
+        temperature: config.send_temperature.then_some(request.temperature),
         stream: false,
         max_tokens: limit(MaxTokensParam::MaxTokens),
         max_completion_tokens: limit(MaxTokensParam::MaxCompletionTokens),
@@ -205,7 +206,7 @@ mod tests {
     }
 
     #[test]
-    fn the_token_limit_goes_in_the_configured_field() {
+    fn the_token_limit_and_the_temperature_go_where_configured() {
         let request = ChatRequest { feature: crate::Feature::Chat, user_id: None, messages: vec![Message::user("hi")], temperature: 0.5, max_tokens: Some(300) };
         let body = |param| {
             let config = Config {
@@ -214,6 +215,7 @@ mod tests {
                 api_key: "key".into(),
                 model: "m".into(),
                 max_tokens_param: param,
+                send_temperature: param != MaxTokensParam::None,
                 timeout: crate::config::DEFAULT_TIMEOUT,
                 daily_budget: 1,
                 user_daily_cap: 1,
@@ -224,6 +226,7 @@ mod tests {
         assert_eq!((default["max_tokens"].as_u64(), default.get("max_completion_tokens")), (Some(300), None));
         assert_eq!((openai.get("max_tokens"), openai["max_completion_tokens"].as_u64()), (None, Some(300)));
         assert_eq!((none.get("max_tokens"), none.get("max_completion_tokens")), (None, None));
+        assert_eq!((default["temperature"].as_f64(), none.get("temperature")), (Some(0.5), None), "llm_send_temperature = false");
     }
 
     #[test]

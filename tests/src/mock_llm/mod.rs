@@ -103,9 +103,9 @@ impl MockLlm {
     }
 
     /// From now on behaves like an OpenAI reasoning model that thinks for `reasoning_tokens`
-    /// before answering (`None`: as before): a request with `max_tokens` gets OpenAI's 400, and
-    /// one whose `max_completion_tokens` is smaller than the thinking gets an empty answer with
-    /// `finish_reason: "length"`.
+    /// before answering (`None`: as before): a request with `max_tokens` or a `temperature` other
+    /// than 1 gets OpenAI's 400, and one whose `max_completion_tokens` is smaller than the
+    /// thinking gets an empty answer with `finish_reason: "length"`.
     pub fn behave_like_openai_reasoning(&self, reasoning_tokens: Option<u64>) {
         self.lock().openai_reasoning = reasoning_tokens;
     }
@@ -172,13 +172,21 @@ fn reply(state: &Mutex<State>, request: &SeenRequest) -> MockReply {
 }
 
 /// What an OpenAI reasoning model that thinks for `thinking` tokens answers instead of an answer:
-/// its 400 for `max_tokens`, or an empty answer cut off by a smaller `max_completion_tokens`.
+/// its 400 for `max_tokens` or a temperature, or an empty answer cut off by a smaller
+/// `max_completion_tokens`.
 fn refused_or_cut_off(body: &serde_json::Value, thinking: u64) -> Option<MockReply> {
     use serde_json::json;
+    let refusal = |param: &str, code: &str, message: String| {
+        let error = json!({"message": message, "type": "invalid_request_error", "param": param, "code": code});
+        Some(MockReply::json(400, &json!({ "error": error })))
+    };
     if body.get("max_tokens").is_some() {
         let message = "Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.";
-        let error = json!({"message": message, "type": "invalid_request_error", "param": "max_tokens", "code": "unsupported_parameter"});
-        return Some(MockReply::json(400, &json!({ "error": error })));
+        return refusal("max_tokens", "unsupported_parameter", message.into());
+    }
+    if let Some(temperature) = body["temperature"].as_f64().filter(|&t| t != 1.0) {
+        let message = format!("Unsupported value: 'temperature' does not support {temperature} with this model. Only the default (1) value is supported.");
+        return refusal("temperature", "unsupported_value", message);
     }
     let limit = body["max_completion_tokens"].as_u64().filter(|&limit| limit < thinking)?;
     let prompt_tokens = prompt_text(body).len() as u64 / 4;
