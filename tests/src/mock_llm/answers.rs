@@ -20,7 +20,7 @@ use serde_json::{Value, json};
 
 use super::pipeline::{PipelineAnswers, PipelineCall};
 
-/// How advice and chat answers are written.
+/// How answers are written (see the module doc).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Style {
     /// HTML, as the prompts ask.

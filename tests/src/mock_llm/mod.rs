@@ -92,7 +92,7 @@ impl MockLlm {
         self.lock().pipeline = answers;
     }
 
-    /// Sets how advice and chat answers are written from now on.
+    /// Sets how answers are written from now on.
     pub fn set_style(&self, style: Style) {
         self.lock().style = style;
     }
