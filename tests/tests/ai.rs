@@ -258,11 +258,19 @@ fn openai_reasoning_models_are_reached_with_llm_max_tokens_param_and_llm_send_te
     let limited = start(&[("llm_model", "o4-mini"), ("llm_max_tokens_param", "max_completion_tokens"), ("llm_send_temperature", "false")]);
     limited.insert_deals(&[good_deal(ASIN)]);
     limited.llm.behave_like_openai_reasoning(Some(500));
-    assert_eq!(advice_source(&limited, ASIN, "joel"), "llm");
+    let whole = limited.advice(ASIN, "joel").json();
+    assert_eq!(whole["source"], "llm", "{whole}");
+    assert!(!whole["advice"].as_str().unwrap().contains("length limit"), "{whole}");
     let chat = limited.user.post_json("/api/mentor-chat", &json!({"message": "Which rank is too slow?", "mentor": "joel"})).json();
     assert_eq!(chat["source"], "offline", "{chat}");
     let failure = limited.admin.get("/api/admin/ai-usage").json()["last_failure"].clone();
     assert!(failure["reason"].as_str().unwrap().contains("llm_max_tokens_param = none"), "{failure}");
+    // Thinking for 950 of the 1,000 leaves 50 tokens of advice: shown, and said to stop there.
+    limited.llm.behave_like_openai_reasoning(Some(950));
+    let cut = limited.advice(ASIN, "olyvia").json();
+    assert_eq!(cut["source"], "llm", "{cut}");
+    let html = cut["advice"].as_str().unwrap();
+    assert!(html.starts_with("<p><b>Olyvia</b> (mock") && html.ends_with("the model reached its length limit.)</i></p>"), "{html}");
 
     // none: no limit is sent and chat is answered.
     let unlimited = start(&[("llm_model", "o4-mini"), ("llm_max_tokens_param", "none"), ("llm_send_temperature", "false")]);

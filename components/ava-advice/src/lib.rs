@@ -75,7 +75,7 @@ async fn answer(request: Request) -> Result<Response, Response> {
         };
         match outcome {
             Ok(completion) => {
-                let advice = reply::to_html(&completion.content);
+                let advice = reply::to_html(&completion);
                 cache::put(&store, &key, &advice, cache::now(), CACHE_TTL_SECS);
                 return Ok(respond(advice, persona, "llm", None));
             }

@@ -123,7 +123,7 @@ async fn ask(db: &Connection, user: &accounts::User, request: &Request) -> Resul
     };
     let (reply, source) = match LlmClient::new(Config::from_variables(), db).complete(&request).await {
         Ok(completion) => {
-            let html = reply::to_html(&completion.content);
+            let html = reply::to_html(&completion);
             history::append(db, conversation_id, Turn::Model(&html), cache::now()).map_err(http_kit::unavailable)?;
             (html, "llm")
         }

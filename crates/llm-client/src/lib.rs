@@ -69,6 +69,8 @@ pub struct ChatRequest {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Completion {
     pub content: String,
+    /// The model stopped at the request's token limit (`finish_reason: "length"`), mid-answer.
+    pub cut_off: bool,
     pub prompt_tokens: u64,
     pub completion_tokens: u64,
 }

@@ -139,6 +139,7 @@ fn parse_completion(body: &[u8]) -> Result<Completion, String> {
         completion_tokens: usage.billed_output_tokens().unwrap_or_else(|| estimate_tokens(&raw)),
         prompt_tokens: usage.prompt_tokens.unwrap_or(0),
         content,
+        cut_off: choice.finish_reason.as_deref() == Some("length"),
     })
 }
 
@@ -177,7 +178,7 @@ mod tests {
     fn parses_content_and_usage() {
         let body = br#"{"choices":[{"message":{"role":"assistant","content":"<p>Buy</p>"}}],"usage":{"prompt_tokens":12,"completion_tokens":3}}"#;
         let completion = parse_completion(body).unwrap();
-        assert_eq!(completion, Completion { content: "<p>Buy</p>".into(), prompt_tokens: 12, completion_tokens: 3 });
+        assert_eq!(completion, Completion { content: "<p>Buy</p>".into(), cut_off: false, prompt_tokens: 12, completion_tokens: 3 });
     }
 
     #[test]
@@ -230,9 +231,11 @@ mod tests {
     }
 
     #[test]
-    fn an_answer_lost_to_the_token_limit_says_so() {
+    fn an_answer_lost_to_the_token_limit_says_so_and_one_cut_short_is_marked() {
         let body = br#"{"choices":[{"message":{"content":""},"finish_reason":"length"}],"usage":{"completion_tokens":300}}"#;
         assert!(parse_completion(body).unwrap_err().contains("llm_max_tokens_param"));
+        let body = br#"{"choices":[{"message":{"content":"<p>Buy it, because the"},"finish_reason":"length"}]}"#;
+        assert!(parse_completion(body).unwrap().cut_off);
     }
 
     #[test]

@@ -7,6 +7,7 @@
 //! the demo and the AI benchmark.
 
 mod answers;
+mod openai_reasoning;
 mod pipeline;
 
 pub use answers::{Style, completion_for};
@@ -103,9 +104,7 @@ impl MockLlm {
     }
 
     /// From now on behaves like an OpenAI reasoning model that thinks for `reasoning_tokens`
-    /// before answering (`None`: as before): a request with `max_tokens` or a `temperature` other
-    /// than 1 gets OpenAI's 400, and one whose `max_completion_tokens` is smaller than the
-    /// thinking gets an empty answer with `finish_reason: "length"`.
+    /// before answering ([`openai_reasoning`]; `None`: as before).
     pub fn behave_like_openai_reasoning(&self, reasoning_tokens: Option<u64>) {
         self.lock().openai_reasoning = reasoning_tokens;
     }
@@ -152,11 +151,18 @@ fn reply(state: &Mutex<State>, request: &SeenRequest) -> MockReply {
         let fault = state.next_faults.pop_front().or_else(|| state.every_request.clone());
         (state.delay, fault, state.pipeline.clone(), state.style, state.openai_reasoning)
     };
-    if let Some(reply) = openai_reasoning.and_then(|thinking| refused_or_cut_off(&body, thinking)) {
-        return reply.delayed(delay);
+    if let Some(refusal) = openai_reasoning.and_then(|_| openai_reasoning::refusal(&body)) {
+        return refusal.delayed(delay);
     }
+    let answer = || {
+        let completion = answers::completion_with(&body, &pipeline, style);
+        match openai_reasoning {
+            Some(thinking) => openai_reasoning::within_token_limit(completion, &body, thinking),
+            None => completion,
+        }
+    };
     let reply = match fault {
-        None => MockReply::json(200, &answers::completion_with(&body, &pipeline, style)),
+        None => MockReply::json(200, &answer()),
         Some(LlmFault::RateLimited { retry_after_secs }) => {
             let reply = MockReply::json(429, &serde_json::json!({"error": {"message": "rate limit exceeded"}}));
             match retry_after_secs {
@@ -165,39 +171,8 @@ fn reply(state: &Mutex<State>, request: &SeenRequest) -> MockReply {
             }
         }
         Some(LlmFault::ServerError) => MockReply::json(500, &serde_json::json!({"error": {"message": "internal error"}})),
-        Some(LlmFault::Hang(duration)) => MockReply::json(200, &answers::completion_with(&body, &pipeline, style)).delayed(duration),
+        Some(LlmFault::Hang(duration)) => MockReply::json(200, &answer()).delayed(duration),
         Some(LlmFault::InvalidJson) => MockReply::raw(200, "application/json", b"{\"choices\": [ this is not json".to_vec()),
     };
     if reply.delay.is_zero() { reply.delayed(delay) } else { reply }
-}
-
-/// What an OpenAI reasoning model that thinks for `thinking` tokens answers instead of an answer:
-/// its 400 for `max_tokens` or a temperature, or an empty answer cut off by a smaller
-/// `max_completion_tokens`.
-fn refused_or_cut_off(body: &serde_json::Value, thinking: u64) -> Option<MockReply> {
-    use serde_json::json;
-    let refusal = |param: &str, code: &str, message: String| {
-        let error = json!({"message": message, "type": "invalid_request_error", "param": param, "code": code});
-        Some(MockReply::json(400, &json!({ "error": error })))
-    };
-    if body.get("max_tokens").is_some() {
-        let message = "Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.";
-        return refusal("max_tokens", "unsupported_parameter", message.into());
-    }
-    if let Some(temperature) = body["temperature"].as_f64().filter(|&t| t != 1.0) {
-        let message = format!("Unsupported value: 'temperature' does not support {temperature} with this model. Only the default (1) value is supported.");
-        return refusal("temperature", "unsupported_value", message);
-    }
-    let limit = body["max_completion_tokens"].as_u64().filter(|&limit| limit < thinking)?;
-    let prompt_tokens = prompt_text(body).len() as u64 / 4;
-    Some(MockReply::json(
-        200,
-        &json!({
-            "object": "chat.completion",
-            "model": body["model"],
-            "choices": [{"index": 0, "message": {"role": "assistant", "content": ""}, "finish_reason": "length"}],
-            "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": limit, "total_tokens": prompt_tokens + limit,
-                      "completion_tokens_details": {"reasoning_tokens": limit}},
-        }),
-    ))
 }
