@@ -8,11 +8,12 @@
 //! browsers look for it); an unlabelled page is UTF-8 when it is valid UTF-8, else windows-1252.
 
 use encoding_rs::{Encoding, UTF_8, WINDOWS_1252};
+use scraper::Html;
 
 /// How much of an HTML page is searched for a `<meta>` charset.
 const PRESCAN_BYTES: usize = 1024;
 
-/// `body` decoded; `content_type` is the response's header (lowercase), `is_html` whether it is a page.
+/// `body` decoded; `content_type` is the response's header, `is_html` whether it is a page.
 pub fn decode(body: &[u8], content_type: &str, is_html: bool) -> String {
     let labelled = header_charset(content_type)
         .or_else(|| if is_html { meta_charset(&body[..body.len().min(PRESCAN_BYTES)]) } else { None })
@@ -29,26 +30,23 @@ fn reads_as_utf8(body: &[u8]) -> bool {
     }
 }
 
-/// The `charset` parameter of a `Content-Type` value.
+/// The `charset` parameter of a `Content-Type` value (the header's, or a `<meta>`'s `content`).
 fn header_charset(content_type: &str) -> Option<String> {
     content_type.split(';').skip(1).find_map(|parameter| {
         let (name, value) = parameter.split_once('=')?;
-        (name.trim() == "charset").then(|| value.trim().trim_matches(['"', '\'']).to_string())
+        name.trim().eq_ignore_ascii_case("charset").then(|| value.trim().trim_matches(['"', '\'']).to_string())
     })
 }
 
-/// The charset of the first `<meta charset=…>` or `<meta http-equiv … content="…; charset=…">`.
+/// The charset of the first `<meta charset=…>` or `<meta http-equiv="content-type" content="…;
+/// charset=…">` in `head`, read with the same HTML parser as the page's text.
 fn meta_charset(head: &[u8]) -> Option<String> {
-    let head = String::from_utf8_lossy(head).to_ascii_lowercase();
-    head.split("<meta").skip(1).find_map(|tag| {
-        let attributes = tag.split('>').next()?;
-        let (_, after) = attributes.split_once("charset=")?;
-        let label: String = after
-            .trim_start_matches(['"', '\'', ' '])
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | ':' | '.'))
-            .collect();
-        (!label.is_empty()).then_some(label)
+    let document = Html::parse_document(&String::from_utf8_lossy(head));
+    document.tree.values().find_map(|node| {
+        let meta = node.as_element().filter(|element| element.name() == "meta")?;
+        let declared = meta.attr("charset").map(|label| label.trim().to_string());
+        let is_content_type = meta.attr("http-equiv").is_some_and(|name| name.eq_ignore_ascii_case("content-type"));
+        declared.or_else(|| if is_content_type { header_charset(meta.attr("content")?) } else { None })
     })
 }
 

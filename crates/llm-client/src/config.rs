@@ -83,7 +83,7 @@ impl Config {
                 .map_or_else(|| DEFAULT_COMPLETIONS_PATH.to_string(), |path| format!("/{}", path.trim_start_matches('/'))),
             api_key: text("llm_api_key").unwrap_or_default(),
             model: Config::model_from_variables(),
-            max_tokens_param: text("llm_max_tokens_param").map_or_else(MaxTokensParam::default, |value| MaxTokensParam::parse(&value)),
+            max_tokens_param: MaxTokensParam::parse(&text("llm_max_tokens_param").unwrap_or_default()),
             send_temperature: text("llm_send_temperature").is_none_or(|value| value != "false"),
             timeout: number("llm_timeout_secs").map_or(DEFAULT_TIMEOUT, Duration::from_secs),
             daily_budget: number("llm_daily_budget").unwrap_or(DEFAULT_DAILY_BUDGET),

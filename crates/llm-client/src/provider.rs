@@ -126,12 +126,14 @@ fn parse_completion(body: &[u8]) -> Result<Completion, String> {
     let choice = wire.choices.into_iter().next().ok_or("the completion has no choices")?;
     let raw = choice.message.content.unwrap_or_default();
     let content = without_reasoning(&raw);
+    let cut_off = choice.finish_reason.as_deref() == Some("length");
     if content.trim().is_empty() {
-        return Err(match choice.finish_reason.as_deref() {
-            Some("length") => "the model reached its token limit before it answered (finish_reason \"length\"); \
-                               a reasoning model may need llm_max_tokens_param = none"
-                .into(),
-            _ => "the completion has no message content".into(),
+        return Err(if cut_off {
+            "the model reached its token limit before it answered (finish_reason \"length\"); \
+             a reasoning model may need llm_max_tokens_param = none"
+                .into()
+        } else {
+            "the completion has no message content".into()
         });
     }
     let usage = wire.usage.unwrap_or_default();
@@ -139,7 +141,7 @@ fn parse_completion(body: &[u8]) -> Result<Completion, String> {
         completion_tokens: usage.billed_output_tokens().unwrap_or_else(|| estimate_tokens(&raw)),
         prompt_tokens: usage.prompt_tokens.unwrap_or(0),
         content,
-        cut_off: choice.finish_reason.as_deref() == Some("length"),
+        cut_off,
     })
 }
 
