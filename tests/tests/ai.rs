@@ -223,7 +223,7 @@ fn a_provider_that_serves_chat_completions_at_another_path_is_reached_through_ll
     unset.llm.set_completions_path("/api/v1/chat/completions");
     assert_eq!(advice_source(&unset, ASIN, "joel"), "offline");
     assert_eq!(unset.llm.request_count(), 0, "nothing reached the served path");
-    let failure = unset.admin.get("/api/admin/ai-usage").json()["last_failure"].clone();
+    let failure = unset.last_failure();
     assert!(failure["reason"].as_str().unwrap().contains("404"), "the admin sees why: {failure}");
 
     let set = start(&[("llm_completions_path", "api/v1/chat/completions")]);
@@ -237,33 +237,34 @@ fn a_provider_that_serves_chat_completions_at_another_path_is_reached_through_ll
 
 #[test]
 fn openai_reasoning_models_are_reached_with_llm_max_tokens_param_and_llm_send_temperature() {
+    // An app whose provider is an OpenAI reasoning model that thinks for 500 tokens.
+    let reasoning_app = |variables: &[(&str, &str)]| {
+        let app = start(&[&[("llm_model", "o4-mini")], variables].concat());
+        app.insert_deals(&[good_deal(ASIN)]);
+        app.llm.behave_like_openai_reasoning(Some(500));
+        app
+    };
     // The model refuses max_tokens (the default field): offline, and the admin sees why.
-    let refused = start(&[("llm_model", "o4-mini")]);
-    refused.insert_deals(&[good_deal(ASIN)]);
-    refused.llm.behave_like_openai_reasoning(Some(500));
+    let refused = reasoning_app(&[]);
     assert_eq!(advice_source(&refused, ASIN, "joel"), "offline");
-    let failure = refused.admin.get("/api/admin/ai-usage").json()["last_failure"].clone();
+    let failure = refused.last_failure();
     assert!(failure["reason"].as_str().unwrap().contains("Use 'max_completion_tokens' instead"), "{failure}");
 
     // The limit in the right field, but a temperature: refused as well.
-    let warm = start(&[("llm_model", "o4-mini"), ("llm_max_tokens_param", "max_completion_tokens")]);
-    warm.insert_deals(&[good_deal(ASIN)]);
-    warm.llm.behave_like_openai_reasoning(Some(500));
+    let warm = reasoning_app(&[("llm_max_tokens_param", "max_completion_tokens")]);
     assert_eq!(advice_source(&warm, ASIN, "joel"), "offline");
-    let failure = warm.admin.get("/api/admin/ai-usage").json()["last_failure"].clone();
+    let failure = warm.last_failure();
     assert!(failure["reason"].as_str().unwrap().contains("'temperature' does not support 0.4"), "{failure}");
 
     // max_completion_tokens without temperature: advice (1,000 tokens) is answered; chat's 300
     // are spent thinking, and the reason says what to change.
-    let limited = start(&[("llm_model", "o4-mini"), ("llm_max_tokens_param", "max_completion_tokens"), ("llm_send_temperature", "false")]);
-    limited.insert_deals(&[good_deal(ASIN)]);
-    limited.llm.behave_like_openai_reasoning(Some(500));
+    let limited = reasoning_app(&[("llm_max_tokens_param", "max_completion_tokens"), ("llm_send_temperature", "false")]);
     let whole = limited.advice(ASIN, "joel").json();
     assert_eq!(whole["source"], "llm", "{whole}");
     assert!(!whole["advice"].as_str().unwrap().contains("length limit"), "{whole}");
     let chat = limited.user.post_json("/api/mentor-chat", &json!({"message": "Which rank is too slow?", "mentor": "joel"})).json();
     assert_eq!(chat["source"], "offline", "{chat}");
-    let failure = limited.admin.get("/api/admin/ai-usage").json()["last_failure"].clone();
+    let failure = limited.last_failure();
     assert!(failure["reason"].as_str().unwrap().contains("llm_max_tokens_param = none"), "{failure}");
     // Thinking for 950 of the 1,000 leaves 50 tokens of advice: shown, and said to stop there.
     limited.llm.behave_like_openai_reasoning(Some(950));
@@ -273,8 +274,7 @@ fn openai_reasoning_models_are_reached_with_llm_max_tokens_param_and_llm_send_te
     assert!(html.starts_with("<p><b>Olyvia</b> (mock") && html.ends_with("the model reached its length limit.)</i></p>"), "{html}");
 
     // none: no limit is sent and chat is answered.
-    let unlimited = start(&[("llm_model", "o4-mini"), ("llm_max_tokens_param", "none"), ("llm_send_temperature", "false")]);
-    unlimited.llm.behave_like_openai_reasoning(Some(500));
+    let unlimited = reasoning_app(&[("llm_max_tokens_param", "none"), ("llm_send_temperature", "false")]);
     let chat = unlimited.user.post_json("/api/mentor-chat", &json!({"message": "Which rank is too slow?", "mentor": "joel"})).json();
     assert_eq!(chat["source"], "llm", "{chat}");
     let sent = &unlimited.llm.requests()[0];
@@ -714,15 +714,14 @@ fn the_admin_sees_the_ai_usage_of_recent_days_per_feature() {
     let spec = Spec::load();
     let app = start(&[("llm_daily_budget", "50")]);
     app.insert_deals(&[good_deal(ASIN)]);
-    let last_failure = || app.admin.get("/api/admin/ai-usage").json()["last_failure"].clone();
-    assert_eq!(last_failure(), json!(null), "the provider never failed");
+    assert_eq!(app.last_failure(), json!(null), "the provider never failed");
     assert_eq!(advice_source(&app, ASIN, "olyvia"), "llm");
     assert_eq!(advice_source(&app, ASIN, "olyvia"), "cache");
     app.llm.fail_every_request(Some(LlmFault::InvalidJson));
     let before = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
     assert_eq!(advice_source(&app, ASIN, "joel"), "offline");
     app.llm.fail_every_request(None);
-    let failure = last_failure();
+    let failure = app.last_failure();
     let last_answer_at = app.admin.get("/api/admin/ai-usage").json()["last_answer_at"].as_i64().unwrap();
     assert!(last_answer_at <= failure["at"].as_i64().unwrap(), "the answer came before the failure");
     assert_eq!(failure["feature"], "advice");
@@ -731,7 +730,7 @@ fn the_admin_sees_the_ai_usage_of_recent_days_per_feature() {
     // Declining to call (here: the user's cap) is not a provider failure.
     app.app.database().execute("UPDATE ai_user_usage SET calls = 1000000", []).unwrap();
     assert_eq!(advice_source(&app, ASIN, "evelyn"), "offline");
-    assert_eq!(last_failure(), failure);
+    assert_eq!(app.last_failure(), failure);
     app.app.database().execute("UPDATE ai_user_usage SET calls = 2", []).unwrap();
     let db = app.app.database();
     db.execute_batch(

@@ -106,13 +106,13 @@ struct Conversation<'a> {
     persona: String,
     fingerprint: u64,
     user_turns: usize,
-    last_user: String,
+    last_user: &'a str,
     prompt: &'a str,
 }
 
 impl<'a> Conversation<'a> {
-    fn of(body: &Value, prompt: &'a str) -> Conversation<'a> {
-        let messages = body["messages"].as_array().cloned().unwrap_or_default();
+    fn of(body: &'a Value, prompt: &'a str) -> Conversation<'a> {
+        let messages = body["messages"].as_array().map(Vec::as_slice).unwrap_or_default();
         let persona = prompt
             .split_once("You are ")
             .and_then(|(_, rest)| rest.split([',', '.']).next())
@@ -123,7 +123,7 @@ impl<'a> Conversation<'a> {
             persona,
             fingerprint: fingerprint(prompt),
             user_turns: messages.iter().filter(|m| m["role"] == "user").count(),
-            last_user: last_user.to_string(),
+            last_user,
             prompt,
         }
     }
@@ -131,7 +131,7 @@ impl<'a> Conversation<'a> {
     /// The message, or for an advice prompt (too long to echo) its deal facts.
     fn echo(&self) -> Echo<'_> {
         if self.last_user.len() < 500 {
-            return Echo::Message(&self.last_user);
+            return Echo::Message(self.last_user);
         }
         Echo::DealFacts(match self.last_user.split_once("The deal:\n") {
             Some((_, after)) => after.lines().take_while(|line| !line.trim().is_empty()).collect(),

@@ -57,6 +57,11 @@ impl AiApp {
         self.user.get(&format!("/api/ava-advice/{asin}?mentor={mentor}"))
     }
 
+    /// The provider's last failure for good, as the admin's AI usage page shows it (null: none).
+    pub fn last_failure(&self) -> serde_json::Value {
+        self.admin.get("/api/admin/ai-usage").json()["last_failure"].clone()
+    }
+
     /// Today's `(calls, failures, cache_hits, offline_answers)` of a feature.
     pub fn usage(&self, feature: &str) -> (i64, i64, i64, i64) {
         self.app
