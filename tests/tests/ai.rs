@@ -10,11 +10,22 @@ use ai_support::{AiApp, good_deal, start};
 use openapi_support::Spec;
 use accounts_support::Session;
 use integration_tests::{RuntimeProcess, RuntimeProcessBuilder};
-use integration_tests::mock_llm::{LlmFault, Style, completion_for, prompt_text};
+use integration_tests::mock_llm::{LlmFault, Style, prompt_cache, prompt_text};
 use serde_json::json;
 use std::time::Duration;
 
 const ASIN: &str = "0134093410";
+
+/// The cost of a call in micro-USD, rounded up, from its `usage` as the provider reports it and
+/// the prices in micro-USD per million prompt, cached prompt and output tokens.
+fn cost_micro_usd(usage: &serde_json::Value, (prompt, cached, output): (i64, i64, i64)) -> i64 {
+    let tokens = |value: &serde_json::Value| value.as_i64().unwrap();
+    let cached_tokens = tokens(&usage["prompt_tokens_details"]["cached_tokens"]);
+    let prompt_tokens = tokens(&usage["prompt_tokens"]);
+    let output_tokens = tokens(&usage["total_tokens"]) - prompt_tokens;
+    let micro_usd_times_million = (prompt_tokens - cached_tokens) * prompt + cached_tokens * cached + output_tokens * output;
+    (micro_usd_times_million + 999_999) / 1_000_000
+}
 
 fn advice_source(app: &AiApp, asin: &str, mentor: &str) -> String {
     let reply = app.advice(asin, mentor);
@@ -61,15 +72,26 @@ fn each_persona_gets_its_own_prompt_and_advice_is_cached_until_the_deal_changes(
     let admin_reply = app.admin.get(&format!("/api/ava-advice/{ASIN}?mentor=olyvia"));
     assert_eq!(admin_reply.json()["source"], "llm", "different settings, different numbers");
 
-    // The ledger bills the tokens the provider reports, reasoning included.
-    let reported = app.llm.requests().iter().map(|body| completion_for(body)["usage"].clone()).fold((0, 0), |(prompt, output), usage| {
+    // The ledger bills the tokens the provider reports, reasoning included, at xAI's prices for
+    // the default model, cached prompt tokens at their own.
+    let usages = app.llm.usages();
+    let reported = usages.iter().fold((0, 0, 0), |(prompt, output, cost), usage| {
         let (prompt_tokens, total_tokens) = (usage["prompt_tokens"].as_i64().unwrap(), usage["total_tokens"].as_i64().unwrap());
-        (prompt + prompt_tokens, output + total_tokens - prompt_tokens)
+        (prompt + prompt_tokens, output + total_tokens - prompt_tokens, cost + cost_micro_usd(usage, (200_000, 50_000, 500_000)))
     });
-    let billed: (i64, i64) = app.app.database()
-        .query_row("SELECT SUM(prompt_tokens), SUM(completion_tokens) FROM ai_usage WHERE feature = 'advice'", [], |row| Ok((row.get(0)?, row.get(1)?)))
+    let billed: (i64, i64, i64) = app.app.database()
+        .query_row("SELECT SUM(prompt_tokens), SUM(completion_tokens), SUM(estimated_cost_micro_usd) FROM ai_usage WHERE feature = 'advice'", [], |row| {
+            Ok((row.get(0)?, row.get(1)?, row.get(2)?))
+        })
         .unwrap();
     assert_eq!(billed, reported);
+    // Olyvia's second prompt repeats her first up to the deal: all of it but the block the deal
+    // starts in comes from the provider's cache.
+    let second_olyvia = prompt_text(&app.llm.requests()[4]);
+    assert!(second_olyvia.starts_with("You are Olyvia"), "{second_olyvia}");
+    let cached_chars = usages[4]["prompt_tokens_details"]["cached_tokens"].as_u64().unwrap() as usize * 4;
+    let deal_at = second_olyvia.find("The deal:").unwrap();
+    assert!(cached_chars + prompt_cache::BLOCK_CHARS > deal_at, "{cached_chars} of the {deal_at} characters before the deal are cached");
 
     let health = app.app.client().get("/api/health").json();
     assert_eq!(health["ai"]["calls_today"], 6, "{health}");
@@ -707,6 +729,23 @@ fn earlier_conversations_are_listed_and_each_can_be_read_and_continued() {
     assert_eq!(app.user.get(&format!("/api/mentor-chat?conversation_id={book}")).status, 404);
     assert_eq!(app.user.delete(&path).status, 404, "gone");
     assert_eq!(turns(ranks), 4, "the other conversation is untouched");
+}
+
+#[test]
+fn spend_is_estimated_at_the_configured_prices_with_cached_prompt_tokens_cheaper() {
+    let prices = [("llm_prompt_usd_per_million", "3"), ("llm_cached_prompt_usd_per_million", "0.30"), ("llm_completion_usd_per_million", "15")];
+    let app = start(&prices);
+    app.insert_deals(&[good_deal(ASIN)]);
+    assert_eq!(advice_source(&app, ASIN, "olyvia"), "llm");
+    app.app.database().execute("UPDATE deals SET price_now_cents = 1700 WHERE asin = ?", [ASIN]).unwrap();
+    assert_eq!(advice_source(&app, ASIN, "olyvia"), "llm");
+    let usages = app.llm.usages();
+    assert!(usages[1]["prompt_tokens_details"]["cached_tokens"].as_u64() > Some(0), "the second prompt starts as the first: {}", usages[1]);
+    let expected: i64 = usages.iter().map(|usage| cost_micro_usd(usage, (3_000_000, 300_000, 15_000_000))).sum();
+    let cost: i64 = app.app.database().query_row("SELECT estimated_cost_micro_usd FROM ai_usage WHERE feature = 'advice'", [], |row| row.get(0)).unwrap();
+    assert_eq!(cost, expected, "{usages:?}");
+    let report = app.admin.get("/api/admin/ai-usage").json();
+    assert_eq!(report["total"]["estimated_spend_usd"].as_f64(), Some(expected as f64 / 1e6), "{report}");
 }
 
 #[test]

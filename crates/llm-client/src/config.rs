@@ -12,6 +12,7 @@
 //! | `llm_timeout_secs` | 30 | deadline of one call, retries included |
 //! | `llm_daily_budget` | 1000 | provider calls per UTC day for the whole app (DOMAIN §2.4) |
 //! | `llm_user_daily_cap` | 200 | provider calls per UTC day for one user |
+//! | `llm_prompt_usd_per_million`, `llm_cached_prompt_usd_per_million`, `llm_completion_usd_per_million` | 0.20, 0.05, 0.50 | token prices of the cost estimate ([`Prices`]) |
 //!
 //! The base URL is an origin, not a full endpoint, so that `allowed_outbound_hosts` can name
 //! exactly it (`["{{ llm_base_url }}"]`; Spin takes no path there). The path is a variable of its
@@ -19,6 +20,7 @@
 //! Groq `/openai/v1/chat/completions`, Gemini `/v1beta/openai/chat/completions`.
 
 use crate::ledger::Limits;
+use crate::pricing::Prices;
 use spin_sdk::variables;
 use std::time::Duration;
 
@@ -65,6 +67,7 @@ pub struct Config {
     pub timeout: Duration,
     pub daily_budget: u64,
     pub user_daily_cap: u64,
+    pub prices: Prices,
 }
 
 /// A variable's trimmed value; `None` when it is unset, unreadable or blank.
@@ -88,6 +91,7 @@ impl Config {
             timeout: number("llm_timeout_secs").map_or(DEFAULT_TIMEOUT, Duration::from_secs),
             daily_budget: number("llm_daily_budget").unwrap_or(DEFAULT_DAILY_BUDGET),
             user_daily_cap: number("llm_user_daily_cap").unwrap_or(DEFAULT_USER_DAILY_CAP),
+            prices: Prices::read(text),
         }
     }
 

@@ -9,15 +9,12 @@
 //! twentieth of the CPU of an AI request.) Budget state: `warning` from 80 % of the budget,
 //! `refused` at 100 %.
 
-use crate::LlmError;
+use crate::pricing::Prices;
+use crate::{Completion, LlmError};
 use serde::Serialize;
 use spin_sdk::sqlite::{Connection, Value};
 use sqlite_kit::{param, read};
 
-/// Estimated price per million tokens, in micro-USD per token × 100 (defaults of
-/// grok-4-1-fast-reasoning: $0.20 per million prompt tokens, $0.50 per million completion tokens).
-const PROMPT_PRICE_CENTI_MICRO_USD: u64 = 20;
-const COMPLETION_PRICE_CENTI_MICRO_USD: u64 = 50;
 /// Share of the budget from which the state is `warning`.
 const WARNING_PERCENT: u64 = 80;
 
@@ -159,16 +156,12 @@ pub fn estimate_tokens(text: &str) -> u64 {
     (text.chars().count() as u64).div_ceil(4)
 }
 
-/// Estimated cost of a completion in micro-USD.
-pub fn estimated_cost_micro_usd(prompt_tokens: u64, completion_tokens: u64) -> u64 {
-    (prompt_tokens * PROMPT_PRICE_CENTI_MICRO_USD + completion_tokens * COMPLETION_PRICE_CENTI_MICRO_USD).div_ceil(100)
-}
-
 /// Adds the tokens and cost of a successful request (already counted by [`reserve`]) and notes
 /// when it was answered. Bookkeeping failures after the fact are logged, not returned: the
 /// answer is already paid for.
-pub fn record_completion(db: &Connection, feature: Feature, prompt_tokens: u64, completion_tokens: u64, answered_at: i64) {
-    let cost = estimated_cost_micro_usd(prompt_tokens, completion_tokens);
+pub fn record_completion(db: &Connection, feature: Feature, completion: &Completion, prices: &Prices, answered_at: i64) {
+    let (prompt_tokens, completion_tokens) = (completion.prompt_tokens, completion.completion_tokens);
+    let cost = prices.cost_micro_usd(completion);
     let recorded = db.execute(
         "INSERT INTO ai_usage (day, feature, prompt_tokens, completion_tokens, estimated_cost_micro_usd, last_answer_at) \
          VALUES (date('now'), ?1, ?2, ?3, ?4, ?5) ON CONFLICT (day, feature) DO UPDATE SET \
@@ -362,12 +355,5 @@ mod tests {
         assert!(!state(Some(now - 30), failed_at(now - 60)).is_failing(now), "answered since");
         assert!(!state(None, failed_at(now - FAILING_WINDOW_SECS)).is_failing(now), "an hour ago");
         assert!(!state(Some(now), None).is_failing(now));
-    }
-
-    #[test]
-    fn cost_uses_the_token_prices() {
-        assert_eq!(estimated_cost_micro_usd(1_000_000, 0), 200_000);
-        assert_eq!(estimated_cost_micro_usd(0, 1_000_000), 500_000);
-        assert_eq!(estimated_cost_micro_usd(1, 1), 1);
     }
 }

@@ -15,6 +15,7 @@ pub mod cache;
 pub mod config;
 mod error;
 pub mod ledger;
+pub mod pricing;
 mod provider;
 pub mod reply;
 pub mod retry;
@@ -71,7 +72,10 @@ pub struct Completion {
     pub content: String,
     /// The model stopped at the request's token limit (`finish_reason: "length"`), mid-answer.
     pub cut_off: bool,
+    /// All prompt tokens, those served from the provider's prompt cache included.
     pub prompt_tokens: u64,
+    pub cached_prompt_tokens: u64,
+    /// Output tokens, reasoning included.
     pub completion_tokens: u64,
 }
 
@@ -164,7 +168,7 @@ impl<'a> LlmClient<'a> {
             let remaining = deadline.saturating_duration_since(Instant::now());
             let failure = match provider::attempt(&self.config, body, remaining).await {
                 Ok(completion) => {
-                    ledger::record_completion(self.db, request.feature, completion.prompt_tokens, completion.completion_tokens, cache::now());
+                    ledger::record_completion(self.db, request.feature, &completion, &self.config.prices, cache::now());
                     return Ok(completion);
                 }
                 Err(failure) => failure,

@@ -107,6 +107,13 @@ struct WireUsage {
     prompt_tokens: Option<u64>,
     completion_tokens: Option<u64>,
     total_tokens: Option<u64>,
+    prompt_tokens_details: Option<WirePromptDetails>,
+}
+
+/// OpenAI's and xAI's breakdown of `prompt_tokens`.
+#[derive(Default, Deserialize)]
+struct WirePromptDetails {
+    cached_tokens: Option<u64>,
 }
 
 impl WireUsage {
@@ -140,6 +147,7 @@ fn parse_completion(body: &[u8]) -> Result<Completion, String> {
     Ok(Completion {
         completion_tokens: usage.billed_output_tokens().unwrap_or_else(|| estimate_tokens(&raw)),
         prompt_tokens: usage.prompt_tokens.unwrap_or(0),
+        cached_prompt_tokens: usage.prompt_tokens_details.and_then(|details| details.cached_tokens).unwrap_or(0),
         content,
         cut_off,
     })
@@ -180,7 +188,9 @@ mod tests {
     fn parses_content_and_usage() {
         let body = br#"{"choices":[{"message":{"role":"assistant","content":"<p>Buy</p>"}}],"usage":{"prompt_tokens":12,"completion_tokens":3}}"#;
         let completion = parse_completion(body).unwrap();
-        assert_eq!(completion, Completion { content: "<p>Buy</p>".into(), cut_off: false, prompt_tokens: 12, completion_tokens: 3 });
+        assert_eq!(completion, Completion { content: "<p>Buy</p>".into(), cut_off: false, prompt_tokens: 12, cached_prompt_tokens: 0, completion_tokens: 3 });
+        let cached = br#"{"choices":[{"message":{"content":"Yes"}}],"usage":{"prompt_tokens":1200,"completion_tokens":1,"prompt_tokens_details":{"cached_tokens":1024}}}"#;
+        assert_eq!(parse_completion(cached).unwrap().cached_prompt_tokens, 1024);
     }
 
     #[test]
@@ -222,6 +232,7 @@ mod tests {
                 timeout: crate::config::DEFAULT_TIMEOUT,
                 daily_budget: 1,
                 user_daily_cap: 1,
+                prices: Default::default(),
             };
             serde_json::from_slice::<serde_json::Value>(&request_body(&config, &request)).unwrap()
         };

@@ -88,7 +88,7 @@ mod tests {
 
     #[test]
     fn an_answer_cut_off_says_so_below_it() {
-        let completion = |cut_off| Completion { content: "**Buy** it, because the".into(), cut_off, prompt_tokens: 1, completion_tokens: 1 };
+        let completion = |cut_off| Completion { content: "**Buy** it, because the".into(), cut_off, prompt_tokens: 1, cached_prompt_tokens: 0, completion_tokens: 1 };
         assert_eq!(to_html(&completion(false)), "<p><strong>Buy</strong> it, because the</p>");
         assert_eq!(to_html(&completion(true)), format!("<p><strong>Buy</strong> it, because the</p>{CUT_OFF_NOTE}"));
     }

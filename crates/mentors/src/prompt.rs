@@ -1,6 +1,12 @@
 //! The mentor prompts (DOMAIN §6.2, restated): a system line naming the persona, the persona's
-//! focus, tone and example, the deal's facts for this user, the approved strategies and mental
-//! models, and the strategic corrections every advice and chat prompt carries.
+//! focus, tone and example, the approved strategies and mental models, the strategic corrections
+//! every advice and chat prompt carries, and the deal's facts for this user.
+//!
+//! What is the same for every deal comes first and the deal last. xAI and OpenAI keep the prompts
+//! they have seen and bill a new prompt's tokens that repeat the start of an earlier one at a
+//! fraction of the price (`llm_client::pricing`), so with the knowledge base ahead of the deal
+//! every advice call of a persona after the first pays full price only for its deal, and a chat
+//! turn only for what is new since the last.
 
 use crate::deal::{DealFacts, Discussed};
 use crate::knowledge::{Knowledge, Strategy};
@@ -74,8 +80,8 @@ pub fn advice_messages(persona: Persona, deal: &DealFacts, knowledge: &Knowledge
         persona.role()
     );
     let user = format!(
-        "{persona}\n\n{PLATFORM_NOTES}\n\nThe deal:\n{facts}\n\nLearned strategies:\n{strategies}\n\n\
-         Mental models:\n{models}\n\n{STRATEGIC_CORRECTIONS}\n\n\
+        "{persona}\n\n{PLATFORM_NOTES}\n\nLearned strategies:\n{strategies}\n\n\
+         Mental models:\n{models}\n\n{STRATEGIC_CORRECTIONS}\n\nThe deal:\n{facts}\n\n\
          Give your opinion on buying this book in 150-180 words: start with a clear verdict, then the reasons \
          from the figures above. No preamble. Format with HTML only, using just <p>, <b>, <i>, <ul>, <li>.",
         persona = persona_block(persona),
@@ -86,25 +92,25 @@ pub fn advice_messages(persona: Persona, deal: &DealFacts, knowledge: &Knowledge
     vec![Message::system(system), Message::user(user)]
 }
 
-/// The chat prompt: persona, the deal the conversation is about (if it names a stored one), the
-/// books the message names that have no figures here, and the knowledge; then the earlier turns,
-/// then the new message.
+/// The chat prompt: persona and the knowledge, then the deal the conversation is about (if it
+/// names a stored one) and the books the message names that have no figures here; then the
+/// earlier turns, then the new message.
 pub fn chat_messages(persona: Persona, knowledge: &Knowledge, discussed: &Discussed, history: &[Message], message: &str) -> Vec<Message> {
     let mut about = discussed.deal.as_ref().map_or(String::new(), |deal| {
-        format!("{PLATFORM_NOTES}\n\nThe deal the operator is asking about (figures for their own costs):\n{}\n\n", deal.fact_sheet())
+        format!("\n\n{PLATFORM_NOTES}\n\nThe deal the operator is asking about (figures for their own costs):\n{}", deal.fact_sheet())
     });
     if !discussed.untracked.is_empty() {
         about += &format!(
-            "Named in the operator's message but not among the deals this app tracks, so without figures here: \
-             {}. Say so if asked about them; do not guess their prices, ranks or profits.\n\n",
+            "\n\nNamed in the operator's message but not among the deals this app tracks, so without figures here: \
+             {}. Say so if asked about them; do not guess their prices, ranks or profits.",
             discussed.untracked.join(", ")
         );
     }
     let system = format!(
         "You are {}, {}. Stay in character.\n{}\n\nYou are chatting with the operator about online \
-         arbitrage and Amazon FBA. Prefer the learned knowledge below over general advice.\n\n{about}\
+         arbitrage and Amazon FBA. Prefer the learned knowledge below over general advice.\n\n\
          Learned strategies:\n{}\n\nMental models:\n{}\n\n{STRATEGIC_CORRECTIONS}\n\n\
-         Answer without preamble in at most 120 words, formatted with HTML only (<p>, <b>, <i>, <ul>, <li>).",
+         Answer without preamble in at most 120 words, formatted with HTML only (<p>, <b>, <i>, <ul>, <li>).{about}",
         persona.name(),
         persona.role(),
         persona_block(persona),
@@ -116,4 +122,63 @@ pub fn chat_messages(persona: Persona, knowledge: &Knowledge, discussed: &Discus
     messages.extend_from_slice(history);
     messages.push(Message::user(message));
     messages
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::offline::tests::deal;
+
+    fn knowledge() -> Knowledge {
+        let strategy = |category: &str, advice: &str| Strategy {
+            category: category.into(),
+            trigger: "rank under 100k".into(),
+            advice: advice.into(),
+            confidence: "High".into(),
+        };
+        Knowledge {
+            version: 3,
+            strategies: vec![strategy("Buying", "Buy below half the 1-year average."), strategy("Risk", "Skip books Amazon sells.")],
+            mental_models: vec!["Velocity beats margin on cheap books.".into()],
+        }
+    }
+
+    fn text(messages: &[Message]) -> String {
+        messages.iter().map(|m| m.content.as_str()).collect::<Vec<_>>().join("\n")
+    }
+
+    /// How much of `b` repeats the start of `a`, in bytes.
+    fn shared_start(a: &str, b: &str) -> usize {
+        a.bytes().zip(b.bytes()).take_while(|(x, y)| x == y).count()
+    }
+
+    #[test]
+    fn advice_prompts_of_two_deals_differ_only_after_the_knowledge() {
+        let (mut first, mut second) = (deal(35.0, 60.0, 2000, 90_000), deal(10.0, 12.0, 300, 900_000));
+        second.asin = "0262033844".into();
+        (first.title, second.title) = (Some("Zymurgy".into()), Some("Algorithms".into()));
+        let (first, second) = (text(&advice_messages(Persona::Olyvia, &first, &knowledge())), text(&advice_messages(Persona::Olyvia, &second, &knowledge())));
+        let shared = shared_start(&first, &second);
+        let deal_starts = first.find("The deal:").unwrap();
+        assert!(shared >= deal_starts, "shared {shared} bytes, the deal starts at {deal_starts}");
+        for knowledge in ["Buy below half", "Velocity beats margin", "Strategic corrections"] {
+            assert!(first[..shared].contains(knowledge), "{knowledge} is in the shared start");
+        }
+        assert!(first.contains("Zymurgy") && second.contains("Algorithms"));
+    }
+
+    #[test]
+    fn a_chat_prompt_keeps_the_knowledge_ahead_of_the_deal_and_its_turns() {
+        let question = "Is 0856485837 a buy?";
+        let plain = chat_messages(Persona::Joel, &knowledge(), &Discussed::default(), &[], "hello");
+        let discussed = Discussed { deal: Some(deal(35.0, 60.0, 2000, 90_000)), untracked: vec!["0262033844".into()] };
+        let history = [Message::user("hello"), Message::assistant("<p>Hi</p>")];
+        let about_deal = chat_messages(Persona::Joel, &knowledge(), &discussed, &history, question);
+        let shared = shared_start(&plain[0].content, &about_deal[0].content);
+        assert_eq!(shared, plain[0].content.len(), "the prompt without a deal is the start of the one with it");
+        assert!(about_deal[0].content[shared..].contains("The deal the operator is asking about"));
+        assert!(about_deal[0].content.ends_with("do not guess their prices, ranks or profits."));
+        assert_eq!(&about_deal[1..3], &history);
+        assert_eq!(about_deal[3], Message::user(question));
+    }
 }

@@ -34,11 +34,6 @@ pub enum Style {
 const REASONING: &str = "<think>\nYes, maybe. [\"Gardening\"] could fit; the operator wants a verdict.\n\n\
                          This reasoning is not the answer.\n</think>\n\n";
 
-/// The chat-completion JSON for a request body, with the default pipeline answers.
-pub fn completion_for(body: &Value) -> Value {
-    completion_with(body, &PipelineAnswers::default(), Style::Html)
-}
-
 /// The chat-completion JSON for a request body.
 pub fn completion_with(body: &Value, pipeline: &PipelineAnswers, style: Style) -> Value {
     let prompt = super::prompt_text(body);
@@ -65,7 +60,8 @@ pub fn completion_with(body: &Value, pipeline: &PipelineAnswers, style: Style) -
 }
 
 /// Token counts as xAI reports them for a reasoning model: the reasoning (here twice the answer)
-/// is left out of `completion_tokens` and counted in `total_tokens` and the details.
+/// is left out of `completion_tokens` and counted in `total_tokens` and the details. (The share
+/// of the prompt served from cache is added by [`super::prompt_cache`].)
 fn usage(prompt_tokens: usize, completion_tokens: usize) -> Value {
     let reasoning_tokens = 2 * completion_tokens;
     json!({
@@ -201,7 +197,7 @@ mod tests {
     }
 
     fn content(body: &Value) -> String {
-        completion_for(body)["choices"][0]["message"]["content"].as_str().unwrap().to_string()
+        completion_with(body, &PipelineAnswers::default(), Style::Html)["choices"][0]["message"]["content"].as_str().unwrap().to_string()
     }
 
     #[test]

@@ -1,16 +1,17 @@
 //! A mock OpenAI-compatible chat-completions API on 127.0.0.1 (`POST /v1/chat/completions`, or
 //! another path as some providers serve it): answers are computed deterministically from the
 //! prompt ([`answers`]; the ingest job's pipeline questions from settable [`PipelineAnswers`]),
-//! with token usage as xAI reports it for a reasoning model, every request body is
-//! kept for assertions, and tests can slow it down or make it fail (429 with `Retry-After`, 500,
+//! with token usage as xAI reports it for a reasoning model (a [`prompt_cache`] included), every
+//! request body and the usage of every answer are kept for assertions, and tests can slow it down or make it fail (429 with `Retry-After`, 500,
 //! a hang past the client's timeout, a 200 that is not JSON). The `mock_llm` binary serves it for
 //! the demo and the AI benchmark.
 
 mod answers;
 mod openai_reasoning;
 mod pipeline;
+pub mod prompt_cache;
 
-pub use answers::{Style, completion_for};
+pub use answers::Style;
 pub use pipeline::{PipelineAnswers, PipelineCall, RESCUE_DAYS_AGO, RESCUE_PRICE};
 
 use std::collections::VecDeque;
@@ -18,6 +19,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use crate::{MockReply, MockServer, SeenRequest};
+use prompt_cache::PromptCache;
 
 /// What a request gets instead of a normal answer.
 #[derive(Clone, Debug, PartialEq)]
@@ -42,6 +44,9 @@ struct State {
     completions_path: String,
     /// Reasoning tokens of a model that behaves like OpenAI's reasoning models.
     openai_reasoning: Option<u64>,
+    prompt_cache: PromptCache,
+    /// The `usage` of every answer sent.
+    usages: Vec<serde_json::Value>,
 }
 
 /// A running mock LLM; stops when dropped.
@@ -62,6 +67,8 @@ impl MockLlm {
             style: Style::Html,
             completions_path: "/v1/chat/completions".into(),
             openai_reasoning: None,
+            prompt_cache: PromptCache::default(),
+            usages: Vec::new(),
         }));
         let shared = state.clone();
         let server = MockServer::start(move |request: &SeenRequest| reply(&shared, request));
@@ -119,6 +126,11 @@ impl MockLlm {
         self.lock().bodies.clone()
     }
 
+    /// The `usage` of every completion answered so far, in order.
+    pub fn usages(&self) -> Vec<serde_json::Value> {
+        self.lock().usages.clone()
+    }
+
     /// How many chat-completion requests arrived.
     pub fn request_count(&self) -> usize {
         self.lock().bodies.len()
@@ -156,10 +168,15 @@ fn reply(state: &Mutex<State>, request: &SeenRequest) -> MockReply {
     }
     let answer = || {
         let completion = answers::completion_with(&body, &pipeline, style);
-        match openai_reasoning {
+        let mut completion = match openai_reasoning {
             Some(thinking) => openai_reasoning::within_token_limit(completion, &body, thinking),
             None => completion,
-        }
+        };
+        let mut state = state.lock().expect("mock LLM state");
+        let cached_tokens = state.prompt_cache.serve(&prompt_text(&body));
+        completion["usage"]["prompt_tokens_details"] = serde_json::json!({"cached_tokens": cached_tokens});
+        state.usages.push(completion["usage"].clone());
+        completion
     };
     let reply = match fault {
         None => MockReply::json(200, &answer()),

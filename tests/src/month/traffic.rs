@@ -216,11 +216,18 @@ pub fn write(db: &mut Connection, kv: &mut Connection, plan: &TrafficPlan, now: 
                 ("ingest", plan.ingest_ai_answers, plan.ingest_ai_answers),
             ] {
                 let (prompt, completion) = (calls * 900, calls * 350);
+                let tokens = llm_client::Completion {
+                    content: String::new(),
+                    cut_off: false,
+                    prompt_tokens: prompt as u64,
+                    cached_prompt_tokens: 0,
+                    completion_tokens: completion as u64,
+                };
                 tx.execute(
                     "INSERT INTO ai_usage (day, feature, calls, prompt_tokens, completion_tokens, estimated_cost_micro_usd, cache_hits)
                      VALUES (date(?1, 'unixepoch'), ?2, ?3, ?4, ?5, ?6, ?7)",
                     params![day_start, feature, calls, prompt, completion,
-                        llm_client::ledger::estimated_cost_micro_usd(prompt as u64, completion as u64) as i64, hits],
+                        llm_client::pricing::Prices::default().cost_micro_usd(&tokens) as i64, hits],
                 )?;
             }
             for _ in 0..plan.learn_jobs_per_day {

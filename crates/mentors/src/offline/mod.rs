@@ -131,10 +131,10 @@ fn escape(text: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    pub(super) fn deal(margin: f64, roi: f64, profit: i64, rank: i64) -> DealFacts {
+    pub(crate) fn deal(margin: f64, roi: f64, profit: i64, rank: i64) -> DealFacts {
         DealFacts {
             asin: "0856485837".into(),
             title: Some("Book".into()),
