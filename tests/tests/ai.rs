@@ -746,6 +746,10 @@ fn spend_is_estimated_at_the_configured_prices_with_cached_prompt_tokens_cheaper
     assert_eq!(cost, expected, "{usages:?}");
     let report = app.admin.get("/api/admin/ai-usage").json();
     assert_eq!(report["total"]["estimated_spend_usd"].as_f64(), Some(expected as f64 / 1e6), "{report}");
+    let reported = |field: &str| usages.iter().map(|usage| usage.pointer(field).unwrap().as_u64().unwrap()).sum::<u64>();
+    let advice = &report["days"][0]["features"]["advice"];
+    assert_eq!(advice["prompt_tokens"].as_u64(), Some(reported("/prompt_tokens")), "{report}");
+    assert_eq!(advice["cached_prompt_tokens"].as_u64(), Some(reported("/prompt_tokens_details/cached_tokens")), "{report}");
 }
 
 #[test]

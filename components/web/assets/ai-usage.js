@@ -23,7 +23,8 @@ const byFeature = (features) => Object.entries(features)
 // and the calls by feature; the sums' row is headed by a <th>.
 function row(label, usage, share, features, { heading = false } = {}) {
   const figures = [
-    count(usage.calls), share, count(usage.failures), count(usage.prompt_tokens), count(usage.completion_tokens),
+    count(usage.calls), share, count(usage.failures), count(usage.prompt_tokens), count(usage.cached_prompt_tokens),
+    count(usage.completion_tokens),
     spend(usage.estimated_spend_usd), count(usage.cache_hits), count(usage.offline_answers),
   ];
   const first = heading ? h('th', { class: 'text', scope: 'row' }, label) : h('td', { class: 'text' }, label);

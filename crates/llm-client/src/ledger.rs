@@ -160,15 +160,22 @@ pub fn estimate_tokens(text: &str) -> u64 {
 /// when it was answered. Bookkeeping failures after the fact are logged, not returned: the
 /// answer is already paid for.
 pub fn record_completion(db: &Connection, feature: Feature, completion: &Completion, prices: &Prices, answered_at: i64) {
-    let (prompt_tokens, completion_tokens) = (completion.prompt_tokens, completion.completion_tokens);
     let cost = prices.cost_micro_usd(completion);
     let recorded = db.execute(
-        "INSERT INTO ai_usage (day, feature, prompt_tokens, completion_tokens, estimated_cost_micro_usd, last_answer_at) \
-         VALUES (date('now'), ?1, ?2, ?3, ?4, ?5) ON CONFLICT (day, feature) DO UPDATE SET \
-         prompt_tokens = prompt_tokens + excluded.prompt_tokens, completion_tokens = completion_tokens + excluded.completion_tokens, \
+        "INSERT INTO ai_usage (day, feature, prompt_tokens, cached_prompt_tokens, completion_tokens, estimated_cost_micro_usd, last_answer_at) \
+         VALUES (date('now'), ?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (day, feature) DO UPDATE SET \
+         prompt_tokens = prompt_tokens + excluded.prompt_tokens, cached_prompt_tokens = cached_prompt_tokens + excluded.cached_prompt_tokens, \
+         completion_tokens = completion_tokens + excluded.completion_tokens, \
          estimated_cost_micro_usd = estimated_cost_micro_usd + excluded.estimated_cost_micro_usd, \
          last_answer_at = max(COALESCE(last_answer_at, 0), excluded.last_answer_at)",
-        &[Value::Text(feature.as_str().into()), int(prompt_tokens), int(completion_tokens), int(cost), Value::Integer(answered_at)],
+        &[
+            Value::Text(feature.as_str().into()),
+            int(completion.prompt_tokens),
+            int(completion.cached_prompt_tokens),
+            int(completion.completion_tokens),
+            int(cost),
+            Value::Integer(answered_at),
+        ],
     );
     if let Err(error) = recorded {
         eprintln!("ai_usage ledger: could not record a {} answer: {error}", feature.as_str());

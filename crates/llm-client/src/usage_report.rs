@@ -17,6 +17,8 @@ pub struct Usage {
     pub calls: u64,
     pub failures: u64,
     pub prompt_tokens: u64,
+    /// The part of `prompt_tokens` the provider served from its prompt cache (billed cheaper).
+    pub cached_prompt_tokens: u64,
     pub completion_tokens: u64,
     #[serde(rename = "estimated_spend_usd", serialize_with = "dollars")]
     pub estimated_cost_micro_usd: u64,
@@ -29,6 +31,7 @@ impl Usage {
         self.calls += other.calls;
         self.failures += other.failures;
         self.prompt_tokens += other.prompt_tokens;
+        self.cached_prompt_tokens += other.cached_prompt_tokens;
         self.completion_tokens += other.completion_tokens;
         self.estimated_cost_micro_usd += other.estimated_cost_micro_usd;
         self.cache_hits += other.cache_hits;
@@ -74,7 +77,8 @@ pub struct UsageReport {
 pub fn report(db: &Connection, days: u32, daily_budget: u64) -> Result<UsageReport, LlmError> {
     let period = Value::Text(format!("-{days} days"));
     let result = db.execute(
-        "SELECT day, feature, calls, failures, prompt_tokens, completion_tokens, estimated_cost_micro_usd, cache_hits, offline_answers \
+        "SELECT day, feature, calls, failures, prompt_tokens, cached_prompt_tokens, completion_tokens, estimated_cost_micro_usd, \
+                cache_hits, offline_answers \
          FROM ai_usage WHERE day > date('now', ?1) ORDER BY day DESC, feature",
         std::slice::from_ref(&period),
     )?;
@@ -84,10 +88,11 @@ pub fn report(db: &Connection, days: u32, daily_budget: u64) -> Result<UsageRepo
             calls: count(2),
             failures: count(3),
             prompt_tokens: count(4),
-            completion_tokens: count(5),
-            estimated_cost_micro_usd: count(6),
-            cache_hits: count(7),
-            offline_answers: count(8),
+            cached_prompt_tokens: count(5),
+            completion_tokens: count(6),
+            estimated_cost_micro_usd: count(7),
+            cache_hits: count(8),
+            offline_answers: count(9),
         };
         (read::text(&row.values, 0).unwrap_or_default(), read::text(&row.values, 1).unwrap_or_default(), usage)
     });
