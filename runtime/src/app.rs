@@ -2,6 +2,7 @@
 //! components wired to their triggers and host services. Everything that can fail because of the
 //! manifest or the environment fails here, before anything is served.
 
+use crate::component_log::LogOptions;
 use crate::engine::{self, ComponentContext, PoolSizes, Services};
 use crate::key_value::KeyValueStores;
 use crate::manifest::{Manifest, RouteDecl};
@@ -35,6 +36,8 @@ pub struct LoadOptions {
     pub concurrency_limits: BTreeMap<String, usize>,
     /// How long after its last use an outbound connection expires (closed within twice that).
     pub outbound_idle_timeout: std::time::Duration,
+    /// Where the components' stdout and stderr go.
+    pub logs: LogOptions,
 }
 
 /// A component ready to serve HTTP requests.
@@ -74,6 +77,7 @@ impl App {
             outbound_client: Arc::new(OutboundClient::new(Arc::new(BlockedNetworks::parse(&config.block_networks)?), options.outbound_idle_timeout)?),
             self_authority: options.self_authority.clone(),
         };
+        options.logs.prepare(manifest.components.keys().map(String::as_str))?;
         let engine = engine::build_engine(options.pool_sizes)?;
         let linker = engine::build_linker(&engine)?;
         let cache_dir = options.state_dir.join("cache");
@@ -88,7 +92,7 @@ impl App {
                 continue;
             }
             let decl = &manifest.components[id];
-            let context = component_context(id, &manifest, &variables)?;
+            let context = component_context(id, &manifest, &variables, &options.logs)?;
             let component = engine::load_component(&engine, &manifest.resolve(&decl.source), &cache_dir)?;
             let pre = linker
                 .instantiate_pre(&component)
@@ -145,7 +149,7 @@ impl App {
     }
 }
 
-fn component_context(id: &str, manifest: &Manifest, variables: &AppVariables) -> Result<ComponentContext> {
+fn component_context(id: &str, manifest: &Manifest, variables: &AppVariables, logs: &LogOptions) -> Result<ComponentContext> {
     let decl = &manifest.components[id];
     let component_variables = ComponentVariables::resolve(&decl.variables, variables)
         .with_context(|| format!("component `{id}`: field `variables`"))?;
@@ -157,5 +161,5 @@ fn component_context(id: &str, manifest: &Manifest, variables: &AppVariables) ->
         .with_context(|| format!("component `{id}`: field `allowed_outbound_hosts`"))?;
     let outbound = OutboundPolicy::parse(&allowed_hosts)
         .with_context(|| format!("component `{id}`: field `allowed_outbound_hosts`"))?;
-    ComponentContext::new(id, decl, manifest, component_variables, outbound)
+    ComponentContext::new(id, decl, manifest, component_variables, outbound, logs.streams(id)?)
 }

@@ -5,6 +5,7 @@
 //! compiled code, pre-instantiated components, database pools — is built once here. Instances come
 //! from the pooling allocator, so creating one is a few memcpys rather than mmap calls.
 
+use crate::component_log::ComponentOutput;
 use crate::key_value::{KeyValueAccess, KeyValueStores};
 use crate::manifest::{Component as ComponentDecl, FileMount, Manifest};
 use crate::outbound_http::client::OutboundClient;
@@ -130,6 +131,8 @@ pub struct ComponentContext {
     pub outbound: Arc<OutboundPolicy>,
     pub environment: BTreeMap<String, String>,
     pub mounts: Vec<(PathBuf, String)>,
+    /// Where the component's stdout and stderr go ([`crate::component_log`]).
+    pub output: (ComponentOutput, ComponentOutput),
 }
 
 impl ComponentContext {
@@ -139,6 +142,7 @@ impl ComponentContext {
         manifest: &Manifest,
         variables: ComponentVariables,
         outbound: OutboundPolicy,
+        output: (ComponentOutput, ComponentOutput),
     ) -> Result<Self> {
         let mounts = decl
             .files
@@ -161,6 +165,7 @@ impl ComponentContext {
             outbound: Arc::new(outbound),
             environment: decl.environment.clone(),
             mounts,
+            output,
         })
     }
 }
@@ -179,7 +184,7 @@ pub struct InstanceState {
 impl InstanceState {
     pub fn new(component: &ComponentContext, services: &Services) -> Result<Self> {
         let mut wasi = WasiCtxBuilder::new();
-        wasi.inherit_stdout().inherit_stderr();
+        wasi.stdout(component.output.0.clone()).stderr(component.output.1.clone());
         for (name, value) in &component.environment {
             wasi.env(name, value);
         }

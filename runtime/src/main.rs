@@ -7,6 +7,7 @@ mod app;
 mod background_priority;
 mod backup;
 mod bindings;
+mod component_log;
 mod engine;
 mod key_value;
 mod malloc_arena;
@@ -110,6 +111,35 @@ struct UpArgs {
     /// Serve Prometheus metrics at http://ADDR/metrics (off unless given; keep it off the public port).
     #[arg(long)]
     metrics_listen: Option<String>,
+    /// Directory for the components' stdout and stderr (`COMPONENT_stdout.txt`, `COMPONENT_stderr.txt`),
+    /// as `spin up --log-dir`; default `STATE_DIR/logs`, an empty value writes no files.
+    #[arg(short = 'L', long, env = "SPIN_LOG_DIR")]
+    log_dir: Option<std::ffi::OsString>,
+    /// Empty the components' log files before serving.
+    #[arg(long)]
+    truncate_logs: bool,
+    /// Echo the output of only these components on stderr (repeatable; default: all of them).
+    #[arg(long = "follow", value_name = "COMPONENT", conflicts_with = "quiet")]
+    follow: Vec<String>,
+    /// Echo no component's output on stderr (the log files still get it).
+    #[arg(short = 'q', long)]
+    quiet: bool,
+}
+
+impl UpArgs {
+    fn log_options(&self) -> component_log::LogOptions {
+        let dir = match &self.log_dir {
+            Some(dir) if dir.is_empty() => None,
+            Some(dir) => Some(PathBuf::from(dir)),
+            None => Some(self.store.state_dir.join("logs")),
+        };
+        let follow = match (self.quiet, self.follow.is_empty()) {
+            (true, _) => component_log::Follow::None,
+            (false, true) => component_log::Follow::All,
+            (false, false) => component_log::Follow::Named(self.follow.iter().cloned().collect()),
+        };
+        component_log::LogOptions { dir, follow, truncate: self.truncate_logs }
+    }
 }
 
 fn main() -> Result<()> {
@@ -194,6 +224,7 @@ fn up(args: UpArgs) -> Result<()> {
         self_authority: address.to_string(),
         concurrency_limits: args.max_concurrency.iter().cloned().collect(),
         outbound_idle_timeout: Duration::from_secs(args.outbound_idle_timeout_secs),
+        logs: args.log_options(),
     })?);
     engine::start_epoch_ticker(&app.engine);
     if let Some(listen) = args.metrics_listen.clone() {

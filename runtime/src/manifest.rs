@@ -160,6 +160,7 @@ impl Manifest {
         }
         let mut components = BTreeMap::new();
         for (id, value) in raw.component {
+            check_component_id(&id)?;
             let component = parse_component(&id, value)?;
             components.insert(id, component);
         }
@@ -268,6 +269,23 @@ fn parse_component(id: &str, value: toml::Value) -> Result<Component> {
     Ok(component)
 }
 
+/// Spin component IDs: words of ASCII letters and digits joined by single hyphens, each word
+/// all lower-case or all upper-case and starting with a letter (later words may start with a
+/// digit), `:` allowed inside a word. Spin refuses other IDs; they also name the log files.
+fn check_component_id(id: &str) -> Result<()> {
+    let word_ok = |(index, word): (usize, &str)| {
+        let mut chars = word.chars();
+        let starts_ok = chars.next().is_some_and(|c| c.is_ascii_alphabetic() || (index > 0 && c.is_ascii_digit()));
+        let rest_ok = chars.all(|c| c.is_ascii_alphanumeric() || c == ':');
+        let one_case = !(word.chars().any(|c| c.is_ascii_lowercase()) && word.chars().any(|c| c.is_ascii_uppercase()));
+        starts_ok && rest_ok && one_case
+    };
+    if !id.split('-').enumerate().all(word_ok) {
+        bail!("invalid component id `{id}`: use words of letters and digits joined by hyphens, like `deal-count`");
+    }
+    Ok(())
+}
+
 /// Spin variable names: lower-case ASCII letters, digits and underscores, starting with a letter.
 pub fn check_variable_name(name: &str) -> Result<()> {
     let mut chars = name.chars();
@@ -337,6 +355,16 @@ source = "job.wasm"
         assert!(Manifest::parse(&text, PathBuf::new()).is_err());
         let text = MINIMAL.replace("spin_manifest_version = 2", "spin_manifest_version = 1");
         assert!(Manifest::parse(&text, PathBuf::new()).is_err());
+    }
+
+    #[test]
+    fn component_ids_are_kebab_case_as_spin_requires() {
+        for good in ["web", "deal-count", "api-v2", "HTTP-proxy", "a-1b"] {
+            assert!(check_component_id(good).is_ok(), "{good}");
+        }
+        for bad in ["", "deal_count", "-web", "web-", "deal--count", "1web", "Deal", "../web", "we b"] {
+            assert!(check_component_id(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -262,6 +262,50 @@ fn trapping_component_returns_500_and_next_request_works() {
     assert_eq!(client.get("/routing/exact").status, 200);
 }
 
+/// The text of a component log file under the state directory ("" when it does not exist).
+fn component_log(app: &RuntimeProcess, file: &str) -> String {
+    std::fs::read_to_string(app.state_dir.join("logs").join(file)).unwrap_or_default()
+}
+
+#[test]
+fn component_output_goes_to_log_files_under_the_state_dir_and_to_the_console() {
+    let state = tempfile::tempdir().unwrap();
+    let app = probe().state_dir(state.path()).start();
+    let client = app.client();
+    assert_eq!(client.get("/ops/print?text=first-marker").status, 200);
+    assert_eq!(client.get("/ops/trap").status, 500);
+    assert_eq!(component_log(&app, "probe_stdout.txt"), "out: first-marker\n");
+    let stderr = component_log(&app, "probe_stderr.txt");
+    assert!(stderr.starts_with("err: first-marker\n") && stderr.contains("deliberate trap"), "{stderr}");
+    let echoed = app.wait_until(Duration::from_secs(5), || app.log().contains("out: first-marker"));
+    assert!(echoed && app.log().contains("err: first-marker"), "not echoed:\n{}", app.log());
+
+    app.stop();
+    let again = probe().state_dir(state.path()).start();
+    assert_eq!(again.client().get("/ops/print?text=second-marker").status, 200);
+    assert_eq!(component_log(&again, "probe_stdout.txt"), "out: first-marker\nout: second-marker\n", "appended");
+    again.stop();
+    let truncated = probe().state_dir(state.path()).arg("--truncate-logs").start();
+    assert_eq!(component_log(&truncated, "probe_stdout.txt"), "");
+}
+
+#[test]
+fn quiet_follow_and_log_dir_choose_where_output_goes() {
+    let quiet = probe().arg("--quiet").start();
+    assert_eq!(quiet.client().get("/ops/print?text=quiet-marker").status, 200);
+    assert_eq!(component_log(&quiet, "probe_stdout.txt"), "out: quiet-marker\n");
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(!quiet.log().contains("quiet-marker"), "--quiet echoed:\n{}", quiet.log());
+
+    let console_only = probe().arg("--log-dir").arg("").start();
+    assert_eq!(console_only.client().get("/ops/print?text=console-marker").status, 200);
+    assert!(console_only.wait_until(Duration::from_secs(5), || console_only.log().contains("out: console-marker")));
+    assert!(!console_only.state_dir.join("logs").exists());
+
+    let unknown = probe().arg("--follow").arg("nosuch").try_start().err().expect("must not start");
+    assert!(unknown.contains("`nosuch`") && unknown.contains("probe"), "{unknown}");
+}
+
 #[test]
 fn request_body_size_is_limited() {
     let app = probe().arg("--max-body-bytes").arg("1000").start();

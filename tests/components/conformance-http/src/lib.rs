@@ -26,6 +26,12 @@ async fn handle(request: Request) -> Response {
             reply(json!({"slept": true}))
         }
         "trap" => panic!("deliberate trap"),
+        "print" => {
+            let text = param(&query, "text");
+            println!("out: {text}");
+            eprintln!("err: {text}");
+            reply(json!({"printed": text}))
+        }
         "body-length" => reply(json!({"length": request.body().len()})),
         _ => reply(echo_headers(&request)),
     }
