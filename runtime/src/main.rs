@@ -61,15 +61,22 @@ struct StoreArgs {
     /// The application manifest.
     #[arg(short = 'f', long = "from", default_value = "spin.toml")]
     manifest: PathBuf,
-    /// Directory for the default SQLite and key-value files and the compile cache (like Spin's `.spin`).
-    #[arg(long, default_value = ".spin")]
-    state_dir: PathBuf,
+    /// Directory for the default SQLite and key-value files, the component logs and the compile
+    /// cache; default `.spin` beside the manifest, where Spin keeps a local app's state.
+    #[arg(long = "state-dir", value_name = "STATE_DIR")]
+    state_dir_flag: Option<PathBuf>,
     /// Spin runtime-config.toml (store locations, `block_networks`).
     #[arg(long)]
     runtime_config_file: Option<PathBuf>,
     /// Migrations directory (default: `migrations` next to the manifest).
     #[arg(long)]
     migrations: Option<PathBuf>,
+}
+
+impl StoreArgs {
+    fn state_dir(&self) -> PathBuf {
+        self.state_dir_flag.clone().unwrap_or_else(|| manifest_dir(&self.manifest).join(".spin"))
+    }
 }
 
 #[derive(Args)]
@@ -131,7 +138,7 @@ impl UpArgs {
         let dir = match &self.log_dir {
             Some(dir) if dir.is_empty() => None,
             Some(dir) => Some(PathBuf::from(dir)),
-            None => Some(self.store.state_dir.join("logs")),
+            None => Some(self.store.state_dir().join("logs")),
         };
         let follow = match (self.quiet, self.follow.is_empty()) {
             (true, _) => component_log::Follow::None,
@@ -169,10 +176,10 @@ fn main() -> Result<()> {
             Ok(())
         }
         Command::Restore(args) => {
-            let _lock = backup::StateLock::acquire(&args.store.state_dir)?;
+            let _lock = backup::StateLock::acquire(&args.store.state_dir())?;
             let (database, key_value) = store_files(&args.store)?;
             backup::restore(&args.file, &database, &key_value)?;
-            println!("restored {} into {}", args.file.display(), args.store.state_dir.display());
+            println!("restored {} into {}", args.file.display(), args.store.state_dir().display());
             Ok(())
         }
     }
@@ -180,7 +187,7 @@ fn main() -> Result<()> {
 
 /// The files behind SQLite `default` and key-value `default`.
 fn store_files(args: &StoreArgs) -> Result<(PathBuf, PathBuf)> {
-    let config = runtime_config::RuntimeConfig::load(&args.state_dir, args.runtime_config_file.as_deref())?;
+    let config = runtime_config::RuntimeConfig::load(&args.state_dir(), args.runtime_config_file.as_deref())?;
     Ok((config.sqlite_databases["default"].clone(), config.key_value_stores["default"].clone()))
 }
 
@@ -211,11 +218,11 @@ fn up(args: UpArgs) -> Result<()> {
         .block_on(trigger_http::bind(&args.listen))
         .with_context(|| format!("cannot listen on {}", args.listen))?;
     let address = listener.local_addr()?;
-    let _lock = backup::StateLock::acquire(&args.store.state_dir)?;
+    let _lock = backup::StateLock::acquire(&args.store.state_dir())?;
     runtime.block_on(migrate(&args.store))?;
     let app = Arc::new(app::App::load(&app::LoadOptions {
         manifest: args.store.manifest.clone(),
-        state_dir: args.store.state_dir.clone(),
+        state_dir: args.store.state_dir(),
         runtime_config_file: args.store.runtime_config_file.clone(),
         pool_sizes: engine::PoolSizes {
             instances: args.max_instances,
@@ -228,7 +235,7 @@ fn up(args: UpArgs) -> Result<()> {
     })?);
     engine::start_epoch_ticker(&app.engine);
     if let Some(listen) = args.metrics_listen.clone() {
-        let state_dir = args.store.state_dir.clone();
+        let state_dir = args.store.state_dir();
         runtime.spawn(async move {
             if let Err(error) = metrics::serve(&listen, state_dir).await {
                 tracing::error!(error = format!("{error:#}"), "metrics endpoint failed");

@@ -71,3 +71,22 @@ fn backup_while_serving_and_restore_into_a_fresh_state_dir() {
     let text: String = copy.database().query_row("SELECT t FROM probe", [], |row| row.get(0)).unwrap();
     assert_eq!(text, "kept row");
 }
+
+#[test]
+fn the_default_state_dir_is_beside_the_manifest_as_on_spin() {
+    let app = tempfile::tempdir().unwrap();
+    let elsewhere = tempfile::tempdir().unwrap();
+    std::fs::write(app.path().join("spin.toml"), "spin_manifest_version = 2\n").unwrap();
+    std::fs::create_dir(app.path().join("migrations")).unwrap();
+    std::fs::write(app.path().join("migrations/0001_notes.sql"), "CREATE TABLE notes (id INTEGER PRIMARY KEY);").unwrap();
+    let migrated = runtime_command()
+        .current_dir(elsewhere.path())
+        .arg("migrate")
+        .arg("-f")
+        .arg(app.path().join("spin.toml"))
+        .output()
+        .unwrap();
+    assert!(migrated.status.success(), "{}", String::from_utf8_lossy(&migrated.stderr));
+    assert!(app.path().join(".spin/sqlite_db.db").is_file(), "not beside the manifest");
+    assert!(!elsewhere.path().join(".spin").exists(), "created in the working directory");
+}
