@@ -161,5 +161,5 @@ fn component_context(id: &str, manifest: &Manifest, variables: &AppVariables, lo
         .with_context(|| format!("component `{id}`: field `allowed_outbound_hosts`"))?;
     let outbound = OutboundPolicy::parse(&allowed_hosts)
         .with_context(|| format!("component `{id}`: field `allowed_outbound_hosts`"))?;
-    ComponentContext::new(id, decl, manifest, component_variables, outbound, logs.streams(id)?)
+    ComponentContext::new(id, decl, manifest, component_variables, outbound, logs.streams(id))
 }

@@ -12,13 +12,13 @@ use bytes::Bytes;
 use std::collections::BTreeSet;
 use std::fs::File;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::pin::Pin;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::task::{Context as TaskContext, Poll};
 use tokio::io::AsyncWrite;
 use wasmtime_wasi::cli::{IsTerminal, StdoutStream};
-use wasmtime_wasi::p2::{OutputStream, Pollable, StreamError, StreamResult};
+use wasmtime_wasi::p2::{OutputStream, Pollable, StreamResult};
 
 /// Which components' output is echoed on the runtime's stderr.
 #[derive(Debug, Clone)]
@@ -64,47 +64,67 @@ impl LogOptions {
         Ok(())
     }
 
-    /// The stdout and stderr of component `id`, each opened once for all its instances.
-    pub fn streams(&self, id: &str) -> Result<(ComponentOutput, ComponentOutput)> {
+    /// The stdout and stderr of component `id`, shared by all its instances; a file is created
+    /// when the component first writes to it, so only components that print have one.
+    pub fn streams(&self, id: &str) -> (ComponentOutput, ComponentOutput) {
         let echo = match &self.follow {
             _ if self.dir.is_none() => true,
             Follow::All => true,
             Follow::Named(named) => named.contains(id),
             Follow::None => false,
         };
-        let open = |suffix: &str| -> Result<ComponentOutput> {
-            let file = match &self.dir {
-                Some(dir) => Some(Arc::new(append_to(&dir.join(format!("{id}_{suffix}.txt")))?)),
-                None => None,
-            };
-            Ok(ComponentOutput { file, echo })
+        let stream = |suffix: &str| ComponentOutput {
+            file: self.dir.as_ref().map(|dir| Arc::new(LogFile { path: dir.join(format!("{id}_{suffix}.txt")), opened: OnceLock::new() })),
+            echo,
         };
-        Ok((open("stdout")?, open("stderr")?))
+        (stream("stdout"), stream("stderr"))
     }
 }
 
-fn append_to(path: &Path) -> Result<File> {
-    File::options().create(true).append(true).open(path).with_context(|| format!("cannot open the log file {}", path.display()))
+/// A log file, opened for appending on first use.
+struct LogFile {
+    path: PathBuf,
+    /// `None` when it could not be opened (warned about once; the output still goes to the console
+    /// when followed).
+    opened: OnceLock<Option<File>>,
+}
+
+impl LogFile {
+    fn append(&self, bytes: &[u8]) {
+        let opened = self.opened.get_or_init(|| match File::options().create(true).append(true).open(&self.path) {
+            Ok(file) => Some(file),
+            Err(error) => {
+                tracing::warn!(path = %self.path.display(), %error, "cannot open a component log file; its output is not kept until restart");
+                None
+            }
+        });
+        if let Some(mut file) = opened.as_ref()
+            && let Err(error) = file.write_all(bytes)
+        {
+            tracing::warn!(path = %self.path.display(), %error, "cannot write a component log file");
+        }
+    }
 }
 
 /// One output stream of a component: its log file (appends are atomic per write, so concurrent
 /// instances do not tear each other's lines) and, when followed, the runtime's stderr. Writes
-/// block, as the inherited stdio they replace did; a component prints a few lines per run.
+/// block, as the inherited stdio they replace did; a component prints a few lines per run. A
+/// write never fails towards the component: a full disk or a closed console loses diagnostics,
+/// but must not make the component trap (Rust's `println!` panics on a failed write).
 #[derive(Clone)]
 pub struct ComponentOutput {
-    file: Option<Arc<File>>,
+    file: Option<Arc<LogFile>>,
     echo: bool,
 }
 
 impl ComponentOutput {
-    fn write_all(&self, bytes: &[u8]) -> std::io::Result<()> {
+    fn write_all(&self, bytes: &[u8]) {
         if let Some(file) = &self.file {
-            (&**file).write_all(bytes)?;
+            file.append(bytes);
         }
         if self.echo {
-            std::io::stderr().write_all(bytes)?;
+            let _ = std::io::stderr().write_all(bytes);
         }
-        Ok(())
     }
 }
 
@@ -131,7 +151,8 @@ impl Pollable for ComponentOutput {
 
 impl OutputStream for ComponentOutput {
     fn write(&mut self, bytes: Bytes) -> StreamResult<()> {
-        self.write_all(&bytes).map_err(|error| StreamError::LastOperationFailed(error.into()))
+        self.write_all(&bytes);
+        Ok(())
     }
 
     fn flush(&mut self) -> StreamResult<()> {
@@ -145,7 +166,8 @@ impl OutputStream for ComponentOutput {
 
 impl AsyncWrite for ComponentOutput {
     fn poll_write(self: Pin<&mut Self>, _: &mut TaskContext<'_>, buf: &[u8]) -> Poll<std::io::Result<usize>> {
-        Poll::Ready(self.write_all(buf).map(|()| buf.len()))
+        self.write_all(buf);
+        Poll::Ready(Ok(buf.len()))
     }
 
     fn poll_flush(self: Pin<&mut Self>, _: &mut TaskContext<'_>) -> Poll<std::io::Result<()>> {
@@ -161,7 +183,7 @@ impl AsyncWrite for ComponentOutput {
 mod tests {
     use super::*;
 
-    fn options(dir: &Path, follow: Follow) -> LogOptions {
+    fn options(dir: &std::path::Path, follow: Follow) -> LogOptions {
         LogOptions { dir: Some(dir.to_path_buf()), follow, truncate: false }
     }
 
@@ -170,11 +192,12 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let logs = options(dir.path(), Follow::None);
         logs.prepare(["web"]).unwrap();
-        let (stdout, stderr) = logs.streams("web").unwrap();
-        stdout.write_all(b"first\n").unwrap();
-        stderr.write_all(b"oops\n").unwrap();
-        let (again, _) = logs.streams("web").unwrap();
-        again.write_all(b"second\n").unwrap();
+        let (stdout, stderr) = logs.streams("web");
+        assert!(!dir.path().join("web_stdout.txt").exists(), "created on the first write");
+        stdout.write_all(b"first\n");
+        stderr.write_all(b"oops\n");
+        let (again, _) = logs.streams("web");
+        again.write_all(b"second\n");
         assert_eq!(std::fs::read_to_string(dir.path().join("web_stdout.txt")).unwrap(), "first\nsecond\n");
         assert_eq!(std::fs::read_to_string(dir.path().join("web_stderr.txt")).unwrap(), "oops\n");
     }
@@ -193,11 +216,11 @@ mod tests {
     fn follow_selects_echoed_components_and_must_name_real_ones() {
         let dir = tempfile::tempdir().unwrap();
         let named = options(dir.path(), Follow::Named(BTreeSet::from(["web".to_string()])));
-        assert!(named.streams("web").unwrap().0.echo);
-        assert!(!named.streams("jobs").unwrap().0.echo);
+        assert!(named.streams("web").0.echo);
+        assert!(!named.streams("jobs").0.echo);
         let error = named.prepare(["jobs"]).unwrap_err().to_string();
         assert!(error.contains("`web`") && error.contains("jobs"), "{error}");
         let quiet_without_files = LogOptions { dir: None, follow: Follow::None, truncate: false };
-        assert!(quiet_without_files.streams("web").unwrap().0.echo, "output that goes to no file is echoed");
+        assert!(quiet_without_files.streams("web").0.echo, "output that goes to no file is echoed");
     }
 }

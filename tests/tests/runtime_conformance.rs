@@ -302,6 +302,12 @@ fn quiet_follow_and_log_dir_choose_where_output_goes() {
     assert!(console_only.wait_until(Duration::from_secs(5), || console_only.log().contains("out: console-marker")));
     assert!(!console_only.state_dir.join("logs").exists());
 
+    let logs_removed = start();
+    std::fs::remove_dir_all(logs_removed.state_dir.join("logs")).unwrap();
+    assert_eq!(logs_removed.client().get("/ops/print?text=unlogged-marker").status, 200, "printing must not trap");
+    let warned = logs_removed.wait_until(Duration::from_secs(5), || logs_removed.log().contains("cannot open a component log file"));
+    assert!(warned && logs_removed.log().contains("out: unlogged-marker"), "{}", logs_removed.log());
+
     let unknown = probe().arg("--follow").arg("nosuch").try_start().err().expect("must not start");
     assert!(unknown.contains("`nosuch`") && unknown.contains("probe"), "{unknown}");
 }
