@@ -52,8 +52,9 @@ pub fn start(app: Arc<App>, options: CronOptions, shutdown: watch::Receiver<bool
 }
 
 async fn run_schedule(app: Arc<App>, job: Arc<CronJob>, options: CronOptions, mut shutdown: watch::Receiver<bool>) {
+    let mut previous = None;
     if options.run_at_start {
-        run_once(&app, &job, Utc::now().timestamp(), options.run_timeout).await;
+        previous = Some(run_once(&app, &job, Utc::now().timestamp(), options.run_timeout, previous).await);
     }
     loop {
         let Some(next) = job.schedule.upcoming(Utc).next() else {
@@ -65,20 +66,27 @@ async fn run_schedule(app: Arc<App>, job: Arc<CronJob>, options: CronOptions, mu
             () = tokio::time::sleep(wait) => {}
             _ = shutdown.wait_for(|stop| *stop) => return,
         }
-        run_once(&app, &job, next.timestamp(), options.run_timeout).await;
+        previous = Some(run_once(&app, &job, next.timestamp(), options.run_timeout, previous).await);
         if *shutdown.borrow() {
             return;
         }
     }
 }
 
-/// Runs one tick and logs one line for it; failures are logged, never fatal to the schedule.
-async fn run_once(app: &App, job: &CronJob, timestamp: i64, timeout: Duration) {
+/// Runs one tick and logs one line for it; returns whether it succeeded. Failures are logged as
+/// warnings, never fatal to the schedule. A success is logged at info level when it is the job's
+/// first run or follows a failure, otherwise at debug level: a job every few seconds would
+/// otherwise bury everything else in the log.
+async fn run_once(app: &App, job: &CronJob, timestamp: i64, timeout: Duration, previous_ok: Option<bool>) -> bool {
     let started = Instant::now();
     let outcome = invoke(app, job, timestamp, timeout).await;
-    metrics::record_cron_run(&job.context.id, outcome.is_ok(), started.elapsed());
+    let ok = outcome.is_ok();
+    metrics::record_cron_run(&job.context.id, ok, started.elapsed());
     let duration_ms = format!("{:.1}", started.elapsed().as_secs_f64() * 1000.0);
     match outcome {
+        Ok(()) if previous_ok == Some(true) => {
+            tracing::debug!(target: "cron", component = %job.context.id, duration_ms, outcome = "ok")
+        }
         Ok(()) => tracing::info!(target: "cron", component = %job.context.id, duration_ms, outcome = "ok"),
         Err(error) => tracing::warn!(
             target: "cron",
@@ -88,6 +96,7 @@ async fn run_once(app: &App, job: &CronJob, timestamp: i64, timeout: Duration) {
             error = format!("{error:#}")
         ),
     }
+    ok
 }
 
 async fn invoke(app: &App, job: &CronJob, timestamp: i64, timeout: Duration) -> Result<()> {
