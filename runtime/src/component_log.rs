@@ -20,6 +20,9 @@ use tokio::io::AsyncWrite;
 use wasmtime_wasi::cli::{IsTerminal, StdoutStream};
 use wasmtime_wasi::p2::{OutputStream, Pollable, StreamResult};
 
+/// How much a component may write at once; wasmtime-wasi's own stdio streams allow the same.
+const WRITE_BUDGET: usize = 64 * 1024;
+
 /// Which components' output is echoed on the runtime's stderr.
 #[derive(Debug, Clone)]
 pub enum Follow {
@@ -67,12 +70,12 @@ impl LogOptions {
     /// The stdout and stderr of component `id`, shared by all its instances; a file is created
     /// when the component first writes to it, so only components that print have one.
     pub fn streams(&self, id: &str) -> (ComponentOutput, ComponentOutput) {
-        let echo = match &self.follow {
-            _ if self.dir.is_none() => true,
+        let followed = match &self.follow {
             Follow::All => true,
             Follow::Named(named) => named.contains(id),
             Follow::None => false,
         };
+        let echo = followed || self.dir.is_none();
         let stream = |suffix: &str| ComponentOutput {
             file: self.dir.as_ref().map(|dir| Arc::new(LogFile { path: dir.join(format!("{id}_{suffix}.txt")), opened: OnceLock::new() })),
             echo,
@@ -160,7 +163,7 @@ impl OutputStream for ComponentOutput {
     }
 
     fn check_write(&mut self) -> StreamResult<usize> {
-        Ok(64 * 1024)
+        Ok(WRITE_BUDGET)
     }
 }
 
