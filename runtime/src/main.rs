@@ -254,12 +254,21 @@ fn up(args: UpArgs) -> Result<()> {
         shutdown_grace: Duration::from_secs(args.shutdown_grace_secs),
     };
     println!("listening on http://{address}");
+    print_available_routes(&app, address);
     tracing::info!(app = %app.name, %address, startup_ms = started.elapsed().as_millis() as u64, "serving");
     runtime.block_on(trigger_http::serve(app, listener, limits, shutdown_signal()))?;
     let _ = stop_cron.send(true);
     let _ = cron_thread.join();
     tracing::info!("stopped");
     Ok(())
+}
+
+/// The routes a user can open, one per line, as `spin up` prints them after its address.
+fn print_available_routes(app: &app::App, address: std::net::SocketAddr) {
+    println!("Available Routes:");
+    for (route, component) in app.router.routes() {
+        println!("  {}: http://{address}{}", component.context.id, route.listing());
+    }
 }
 
 /// `COMPONENT=N` with N ≥ 1.

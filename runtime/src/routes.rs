@@ -61,6 +61,15 @@ impl Route {
         Ok(Self { raw: raw.to_string(), segments, wildcard })
     }
 
+    /// The route as `spin up` lists it at startup: a wildcard route by its prefix, marked as one
+    /// (`/static (wildcard)`, and ` (wildcard)` for `/...`, which follows the bare address).
+    pub fn listing(&self) -> String {
+        match self.raw.strip_suffix("...") {
+            Some(prefix) if self.wildcard => format!("{} (wildcard)", prefix.trim_end_matches('/')),
+            _ => self.raw.clone(),
+        }
+    }
+
     fn component_route(&self) -> String {
         let path = self.raw.strip_suffix("/...").unwrap_or(&self.raw);
         if path.is_empty() { "/".into() } else { path.into() }
@@ -139,6 +148,11 @@ impl<T> Router<T> {
         Ok(Self { routes })
     }
 
+    /// Every route with its target, in the manifest's order.
+    pub fn routes(&self) -> impl Iterator<Item = (&Route, &T)> {
+        self.routes.iter().map(|(route, target)| (route, target))
+    }
+
     /// The most specific route for a request path (without query), if any.
     pub fn find(&self, path: &str) -> Option<RouteMatch<'_, T>> {
         let path_segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
@@ -213,6 +227,13 @@ mod tests {
         assert_eq!(found.component_route, "/static");
         assert_eq!(found.raw_route, "/static/...");
         assert_eq!(router.find("/static").unwrap().path_info, "");
+    }
+
+    #[test]
+    fn routes_are_listed_as_spin_up_lists_them() {
+        let router = router(&["/api/deals/:asin", "/static/...", "/..."]);
+        let listed: Vec<String> = router.routes().map(|(route, _)| route.listing()).collect();
+        assert_eq!(listed, ["/api/deals/:asin", "/static (wildcard)", " (wildcard)"]);
     }
 
     #[test]

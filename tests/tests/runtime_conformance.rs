@@ -44,6 +44,18 @@ fn most_specific_route_wins_and_spin_headers_are_set() {
 }
 
 #[test]
+fn startup_lists_the_public_routes_as_spin_up_does() {
+    let app = start();
+    let base = &app.base_url;
+    let expected = format!(
+        "Available Routes:\n  probe: {base} (wildcard)\n  probe: {base}/routing (wildcard)\n  probe: {base}/routing/exact\n  \
+         probe: {base}/routing/:id/item\n  probe: {base}/ops (wildcard)\n"
+    );
+    let listed = app.wait_until(Duration::from_secs(5), || app.log().contains(&expected));
+    assert!(listed, "expected\n{expected}in\n{}", app.log());
+}
+
+#[test]
 fn clients_cannot_spoof_spin_headers() {
     let app = start();
     let reply = app
