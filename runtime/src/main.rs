@@ -134,11 +134,11 @@ struct UpArgs {
 }
 
 impl UpArgs {
-    fn log_options(&self) -> component_log::LogOptions {
+    fn log_options(&self, state_dir: &Path) -> component_log::LogOptions {
         let dir = match &self.log_dir {
             Some(dir) if dir.is_empty() => None,
             Some(dir) => Some(PathBuf::from(dir)),
-            None => Some(self.store.state_dir().join("logs")),
+            None => Some(state_dir.join("logs")),
         };
         let follow = match (self.quiet, self.follow.is_empty()) {
             (true, _) => component_log::Follow::None,
@@ -176,10 +176,11 @@ fn main() -> Result<()> {
             Ok(())
         }
         Command::Restore(args) => {
-            let _lock = backup::StateLock::acquire(&args.store.state_dir())?;
+            let state_dir = args.store.state_dir();
+            let _lock = backup::StateLock::acquire(&state_dir)?;
             let (database, key_value) = store_files(&args.store)?;
             backup::restore(&args.file, &database, &key_value)?;
-            println!("restored {} into {}", args.file.display(), args.store.state_dir().display());
+            println!("restored {} into {}", args.file.display(), state_dir.display());
             Ok(())
         }
     }
@@ -218,11 +219,12 @@ fn up(args: UpArgs) -> Result<()> {
         .block_on(trigger_http::bind(&args.listen))
         .with_context(|| format!("cannot listen on {}", args.listen))?;
     let address = listener.local_addr()?;
-    let _lock = backup::StateLock::acquire(&args.store.state_dir())?;
+    let state_dir = args.store.state_dir();
+    let _lock = backup::StateLock::acquire(&state_dir)?;
     runtime.block_on(migrate(&args.store))?;
     let app = Arc::new(app::App::load(&app::LoadOptions {
         manifest: args.store.manifest.clone(),
-        state_dir: args.store.state_dir(),
+        state_dir: state_dir.clone(),
         runtime_config_file: args.store.runtime_config_file.clone(),
         pool_sizes: engine::PoolSizes {
             instances: args.max_instances,
@@ -231,11 +233,11 @@ fn up(args: UpArgs) -> Result<()> {
         self_authority: address.to_string(),
         concurrency_limits: args.max_concurrency.iter().cloned().collect(),
         outbound_idle_timeout: Duration::from_secs(args.outbound_idle_timeout_secs),
-        logs: args.log_options(),
+        logs: args.log_options(&state_dir),
     })?);
     engine::start_epoch_ticker(&app.engine);
     if let Some(listen) = args.metrics_listen.clone() {
-        let state_dir = args.store.state_dir();
+        let state_dir = state_dir.clone();
         runtime.spawn(async move {
             if let Err(error) = metrics::serve(&listen, state_dir).await {
                 tracing::error!(error = format!("{error:#}"), "metrics endpoint failed");

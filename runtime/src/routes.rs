@@ -44,7 +44,6 @@ impl Route {
         }
         let (body, wildcard) = match raw.strip_suffix("/...") {
             Some(prefix) => (prefix, true),
-            None if raw == "/..." => ("", true),
             None => (raw, false),
         };
         let mut segments = Vec::new();
@@ -64,9 +63,9 @@ impl Route {
     /// The route as `spin up` lists it at startup: a wildcard route by its prefix, marked as one
     /// (`/static (wildcard)`, and ` (wildcard)` for `/...`, which follows the bare address).
     pub fn listing(&self) -> String {
-        match self.raw.strip_suffix("...") {
-            Some(prefix) if self.wildcard => format!("{} (wildcard)", prefix.trim_end_matches('/')),
-            _ => self.raw.clone(),
+        match self.raw.strip_suffix("/...") {
+            Some(prefix) => format!("{prefix} (wildcard)"),
+            None => self.raw.clone(),
         }
     }
 

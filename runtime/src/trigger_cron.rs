@@ -52,9 +52,9 @@ pub fn start(app: Arc<App>, options: CronOptions, shutdown: watch::Receiver<bool
 }
 
 async fn run_schedule(app: Arc<App>, job: Arc<CronJob>, options: CronOptions, mut shutdown: watch::Receiver<bool>) {
-    let mut previous = None;
+    let mut last_ok = false;
     if options.run_at_start {
-        previous = Some(run_once(&app, &job, Utc::now().timestamp(), options.run_timeout, previous).await);
+        last_ok = run_once(&app, &job, Utc::now().timestamp(), options.run_timeout, last_ok).await;
     }
     loop {
         let Some(next) = job.schedule.upcoming(Utc).next() else {
@@ -66,7 +66,7 @@ async fn run_schedule(app: Arc<App>, job: Arc<CronJob>, options: CronOptions, mu
             () = tokio::time::sleep(wait) => {}
             _ = shutdown.wait_for(|stop| *stop) => return,
         }
-        previous = Some(run_once(&app, &job, next.timestamp(), options.run_timeout, previous).await);
+        last_ok = run_once(&app, &job, next.timestamp(), options.run_timeout, last_ok).await;
         if *shutdown.borrow() {
             return;
         }
@@ -74,17 +74,17 @@ async fn run_schedule(app: Arc<App>, job: Arc<CronJob>, options: CronOptions, mu
 }
 
 /// Runs one tick and logs one line for it; returns whether it succeeded. Failures are logged as
-/// warnings, never fatal to the schedule. A success is logged at info level when it is the job's
-/// first run or follows a failure, otherwise at debug level: a job every few seconds would
-/// otherwise bury everything else in the log.
-async fn run_once(app: &App, job: &CronJob, timestamp: i64, timeout: Duration, previous_ok: Option<bool>) -> bool {
+/// warnings, never fatal to the schedule. A success is logged at info level unless the job's
+/// previous run succeeded too (`last_ok`; false before the first run), then at debug level: a job
+/// every few seconds would otherwise bury everything else in the log.
+async fn run_once(app: &App, job: &CronJob, timestamp: i64, timeout: Duration, last_ok: bool) -> bool {
     let started = Instant::now();
     let outcome = invoke(app, job, timestamp, timeout).await;
     let ok = outcome.is_ok();
     metrics::record_cron_run(&job.context.id, ok, started.elapsed());
     let duration_ms = format!("{:.1}", started.elapsed().as_secs_f64() * 1000.0);
     match outcome {
-        Ok(()) if previous_ok == Some(true) => {
+        Ok(()) if last_ok => {
             tracing::debug!(target: "cron", component = %job.context.id, duration_ms, outcome = "ok")
         }
         Ok(()) => tracing::info!(target: "cron", component = %job.context.id, duration_ms, outcome = "ok"),
