@@ -25,6 +25,14 @@ migrate_state_dir() {
     "$CARGO_TARGET_DIR/release/runtime" migrate -f "$ROOT/spin.toml" --state-dir "$1" >/dev/null
 }
 
+# stop_process PID: SIGTERM to a background process (if any), then wait for it. Never fails, so an
+# EXIT trap under `set -e` keeps the script's own status instead of the stopped process's 143.
+stop_process() {
+    [ -n "${1:-}" ] || return 0
+    kill -TERM "$1" 2>/dev/null || true
+    wait "$1" 2>/dev/null || true
+}
+
 # Installs what a fresh machine of this kind lacks; does nothing (and needs no network) otherwise.
 ensure_toolchain() {
     if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-wasip2; then

@@ -40,11 +40,9 @@ start_load_environment() {
 }
 
 stop_load_environment() {
-    if [ -n "$RUNTIME_PID" ]; then
-        kill -TERM "$RUNTIME_PID" 2>/dev/null && wait "$RUNTIME_PID" 2>/dev/null
-    fi
+    stop_process "$RUNTIME_PID"
     stop_services
-    [ -n "$LOAD_STATE" ] && rm -rf "$LOAD_STATE"
+    if [ -n "$LOAD_STATE" ]; then rm -rf "$LOAD_STATE"; fi
 }
 
 # peak_rss_mb PID
