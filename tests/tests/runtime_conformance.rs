@@ -51,7 +51,9 @@ fn startup_lists_the_public_routes_as_spin_up_does() {
         "Available Routes:\n  probe: {base} (wildcard)\n  probe: {base}/routing (wildcard)\n  probe: {base}/routing/exact\n  \
          probe: {base}/routing/:id/item\n  probe: {base}/ops (wildcard)\n"
     );
-    let listed = app.wait_until(Duration::from_secs(5), || app.log().contains(&expected));
+    // The log interleaves stdout with stderr's log lines, so the listing is read out of it.
+    let listing = || app.log().lines().filter(|line| *line == "Available Routes:" || line.starts_with("  ")).map(|line| format!("{line}\n")).collect::<String>();
+    let listed = app.wait_until(Duration::from_secs(5), || listing() == expected);
     assert!(listed, "expected\n{expected}in\n{}", app.log());
 }
 
