@@ -237,7 +237,6 @@ fn up(args: UpArgs) -> Result<()> {
     })?);
     engine::start_epoch_ticker(&app.engine);
     if let Some(listen) = args.metrics_listen.clone() {
-        let state_dir = state_dir.clone();
         runtime.spawn(async move {
             if let Err(error) = metrics::serve(&listen, state_dir).await {
                 tracing::error!(error = format!("{error:#}"), "metrics endpoint failed");

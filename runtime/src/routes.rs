@@ -63,15 +63,17 @@ impl Route {
     /// The route as `spin up` lists it at startup: a wildcard route by its prefix, marked as one
     /// (`/static (wildcard)`, and ` (wildcard)` for `/...`, which follows the bare address).
     pub fn listing(&self) -> String {
-        match self.raw.strip_suffix("/...") {
-            Some(prefix) => format!("{prefix} (wildcard)"),
-            None => self.raw.clone(),
-        }
+        if self.wildcard { format!("{} (wildcard)", self.prefix()) } else { self.raw.clone() }
     }
 
     fn component_route(&self) -> String {
-        let path = self.raw.strip_suffix("/...").unwrap_or(&self.raw);
+        let path = self.prefix();
         if path.is_empty() { "/".into() } else { path.into() }
+    }
+
+    /// The route without its trailing `/...` (all of it for an exact route; empty for `/...`).
+    fn prefix(&self) -> &str {
+        self.raw.strip_suffix("/...").unwrap_or(&self.raw)
     }
 
     /// The literal shape of the route, with parameters collapsed: two routes with the same shape
