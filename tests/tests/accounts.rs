@@ -246,6 +246,8 @@ fn the_admin_cli_changes_roles_and_removes_users_with_what_is_theirs() {
 
     let bob = login(&app, "bob");
     assert_eq!(bob.get("/api/strategies").status, 403);
+    let (ok, output) = admin(&app, &["user", "set-role", "bob", "--role", "Admin"], "");
+    assert!(!ok && output.contains("`Admin` is not a role (admin or user)"), "{output}");
     let (ok, output) = admin(&app, &["user", "set-role", "BOB", "--role", "admin"], "");
     assert!(ok && output.contains("is now an admin"), "{output}");
     assert_eq!(bob.get("/api/strategies").status, 200, "the same session, the new role");

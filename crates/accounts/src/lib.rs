@@ -16,34 +16,10 @@ pub mod session;
 pub mod settings;
 pub mod token;
 
+pub use domain::role::Role;
 use domain::fees::BusinessSettings;
 use spin_sdk::http::{Request, Response};
 use spin_sdk::sqlite::Connection;
-
-/// What a user may do: admins also teach the AI and run maintenance.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Role {
-    Admin,
-    User,
-}
-
-impl Role {
-    /// The stored spelling (`users.role`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Admin => "admin",
-            Role::User => "user",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Role> {
-        match text {
-            "admin" => Some(Role::Admin),
-            "user" => Some(Role::User),
-            _ => None,
-        }
-    }
-}
 
 /// The signed-in user behind a request.
 #[derive(Clone, Debug)]

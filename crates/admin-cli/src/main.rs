@@ -8,7 +8,8 @@ mod users;
 use std::path::PathBuf;
 
 use anyhow::Result;
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Parser, Subcommand};
+use domain::role::Role;
 
 #[derive(Parser)]
 #[command(name = "admin", about = "Account administration for Agent Arbitrage")]
@@ -32,7 +33,8 @@ enum UserCommand {
     /// Create a user; the password is asked for at a terminal, else read from stdin.
     Add {
         name: String,
-        #[arg(long, value_enum, default_value_t = Role::User)]
+        /// `admin` or `user`.
+        #[arg(long, value_parser = role, default_value = "user")]
         role: Role,
     },
     /// Replace a user's password (asked for, or read from stdin) and end all of their sessions.
@@ -40,7 +42,8 @@ enum UserCommand {
     /// Make a user an admin or a plain user; takes effect on their next request.
     SetRole {
         name: String,
-        #[arg(long, value_enum)]
+        /// `admin` or `user`.
+        #[arg(long, value_parser = role)]
         role: Role,
     },
     /// Delete a user with their sessions, settings, chats and AI counts (not the only admin).
@@ -49,20 +52,9 @@ enum UserCommand {
     List,
 }
 
-/// The two roles of the `users` table.
-#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Role {
-    Admin,
-    User,
-}
-
-impl Role {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Admin => "admin",
-            Role::User => "user",
-        }
-    }
+/// A `--role` value: `admin` or `user`.
+fn role(text: &str) -> Result<Role, String> {
+    Role::parse(text).ok_or_else(|| format!("`{text}` is not a role (admin or user)"))
 }
 
 fn main() {

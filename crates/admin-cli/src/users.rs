@@ -8,7 +8,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use anyhow::{Context, Result, bail};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
-use crate::Role;
+use domain::role::Role;
 use crate::password_input::read_password;
 
 /// The migrated database in `state_dir`, with foreign keys enforced (not left to the SQLite

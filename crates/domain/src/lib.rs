@@ -25,6 +25,7 @@ pub mod ingest;
 pub mod keepa;
 pub mod list_at;
 pub mod money;
+pub mod role;
 pub mod sales;
 pub mod seasonality;
 pub mod splitmix;
