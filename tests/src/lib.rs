@@ -2,6 +2,7 @@
 //! built `.wasm` components on an ephemeral port and a temporary state directory, next to mock
 //! upstream servers on 127.0.0.1, and speaks HTTP to it.
 
+pub mod burst;
 mod client;
 pub mod mock_keepa;
 pub mod mock_llm;

@@ -7,9 +7,7 @@
 //! line; ASINs are read from the `deals` table of STATE_DB). A second burst passes the first's N
 //! as SKIP so that its requests are cache misses too.
 
-use integration_tests::HttpClient;
-use std::sync::{Arc, Barrier};
-use std::time::{Duration, Instant};
+use integration_tests::{HttpClient, Reply, burst};
 
 const MENTORS: [&str; 4] = ["olyvia", "joel", "evelyn", "errol"];
 
@@ -30,41 +28,27 @@ fn main() {
     };
     let combinations = cookies.len() * asins.len() * MENTORS.len();
     assert!(skip + count <= combinations, "only {combinations} distinct (user, asin, mentor) requests");
-    let barrier = Arc::new(Barrier::new(count + 1));
-    let threads: Vec<_> = (skip..skip + count)
+    let requests = (skip..skip + count)
         .map(|i| {
             let client = HttpClient::new(base).with_header("cookie", &cookies[i % cookies.len()]);
             let path = format!("/api/ava-advice/{}?mentor={}", asins[(i / cookies.len()) % asins.len()], MENTORS[(i / cookies.len() / asins.len()) % 4]);
-            let barrier = barrier.clone();
-            std::thread::Builder::new()
-                .stack_size(256 * 1024)
-                .spawn(move || {
-                    barrier.wait();
-                    let started = Instant::now();
-                    let reply = client.get(&path);
-                    let source = if reply.status == 200 { reply.json()["source"].as_str().unwrap_or("?").to_string() } else { format!("http_{}", reply.status) };
-                    (started.elapsed(), source)
-                })
-                .expect("spawn")
+            (client, path)
         })
         .collect();
-    barrier.wait();
-    let started = Instant::now();
-    let mut results: Vec<(Duration, String)> = threads.into_iter().map(|t| t.join().expect("request thread")).collect();
-    let wall = started.elapsed();
-    results.sort_by_key(|(latency, _)| *latency);
-    let percentile = |p: usize| results[(results.len() * p / 100).min(results.len() - 1)].0.as_millis();
-    let counted = |source: &str| results.iter().filter(|(_, s)| s == source).count();
+    let burst = burst::fire(requests, source);
+    let counted = |label: &str| burst.counted(label);
     println!(
-        "requests={} ok={} llm={} offline={} cache={} p50_ms={} p95_ms={} max_ms={} wall_ms={}",
-        results.len(),
+        "requests={} ok={} llm={} offline={} cache={} {}",
+        burst.results.len(),
         counted("llm") + counted("offline") + counted("cache"),
         counted("llm"),
         counted("offline"),
         counted("cache"),
-        percentile(50),
-        percentile(95),
-        results.last().map_or(0, |(latency, _)| latency.as_millis()),
-        wall.as_millis()
+        burst.latencies()
     );
+}
+
+/// Where an answer came from (`llm`, `cache`, `offline`), or `http_<status>`.
+fn source(reply: &Reply) -> String {
+    if reply.status == 200 { reply.json()["source"].as_str().unwrap_or("?").to_string() } else { format!("http_{}", reply.status) }
 }
