@@ -26,15 +26,19 @@ pub fn fire(requests: Vec<(HttpClient, String)>, label: fn(&Reply) -> String) ->
                     barrier.wait();
                     let started = Instant::now();
                     let reply = client.get(&path);
-                    (started.elapsed(), label(&reply))
+                    (started, started.elapsed(), label(&reply))
                 })
                 .expect("spawn")
         })
         .collect();
     barrier.wait();
-    let started = Instant::now();
-    let mut results: Vec<(Duration, String)> = threads.into_iter().map(|t| t.join().expect("request thread")).collect();
-    let wall = started.elapsed();
+    let timed: Vec<(Instant, Duration, String)> = threads.into_iter().map(|t| t.join().expect("request thread")).collect();
+    // From the first request's start to the last answer, as the request threads saw them: this
+    // thread may get the core back only after many of them have run.
+    let first_start = timed.iter().map(|(started, ..)| *started).min();
+    let last_answer = timed.iter().map(|(started, latency, _)| *started + *latency).max();
+    let wall = last_answer.zip(first_start).map_or(Duration::ZERO, |(last, first)| last - first);
+    let mut results: Vec<(Duration, String)> = timed.into_iter().map(|(_, latency, label)| (latency, label)).collect();
     results.sort_by_key(|(latency, _)| *latency);
     Burst { results, wall }
 }
